@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+// Relance — accounts-receivable collection for French and EU companies.
+// Layers (each knows only the ones below it):
+//   RelanceCore (pure domain) ← RelanceFormats (readers/writers, the only C user)
+//   ← RelanceStore (SQLite/GRDB) ← RelancePipeline (stages) ← RelanceCommands ← executables
+import PackageDescription
+
+let package = Package(
+    name: "Relance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "relance", targets: ["relance"]),
+        .executable(name: "relance-ingest", targets: ["relance-ingest"]),
+        .executable(name: "relance-report", targets: ["relance-report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        .target(name: "RelanceCore"),
+        .target(
+            name: "RelanceFormats",
+            dependencies: ["RelanceCore", "CLibXML2", "CArchive"]
+        ),
+        .target(
+            name: "RelanceStore",
+            dependencies: ["RelanceCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "RelancePipeline",
+            dependencies: [
+                "RelanceCore", "RelanceFormats", "RelanceStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "RelanceCommands",
+            dependencies: [
+                "RelanceCore", "RelancePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "relance", dependencies: ["RelanceCommands"]),
+        .executableTarget(name: "relance-ingest", dependencies: ["RelanceCommands"]),
+        .executableTarget(name: "relance-report", dependencies: ["RelanceCommands"]),
+
+        .target(name: "RelanceTestSupport", dependencies: ["RelanceCore"]),
+        .testTarget(name: "RelanceCoreTests", dependencies: ["RelanceCore", "RelanceTestSupport"]),
+        .testTarget(name: "RelanceFormatsTests", dependencies: ["RelanceFormats", "RelanceCore", "RelanceTestSupport"]),
+        .testTarget(name: "RelanceStoreTests", dependencies: ["RelanceStore", "RelanceCore", "RelanceTestSupport"]),
+        .testTarget(
+            name: "RelancePipelineTests",
+            dependencies: ["RelancePipeline", "RelanceCommands", "RelanceStore", "RelanceFormats", "RelanceCore", "RelanceTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
