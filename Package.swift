@@ -24,11 +24,12 @@ let package = Package(
         // C libraries: a module map and a shim header each, nothing else.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CPopplerGlib", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
         .target(name: "RelanceCore"),
         .target(
             name: "RelanceFormats",
-            dependencies: ["RelanceCore", "CLibXML2", "CArchive"]
+            dependencies: ["RelanceCore", "CLibXML2", "CArchive", "CPopplerGlib"]
         ),
         .target(
             name: "RelanceStore",

@@ -1,0 +1,38 @@
+# Relance — make targets. `make run` and `make test` are the two set-up commands:
+# both install what they need first (apt and pip packages, idempotent).
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= debug
+BIN = .build/$(CONFIG)
+DEMO_AS_OF := $(shell cat fixtures/demo/AS_OF 2>/dev/null)
+
+APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev libpoppler-glib-dev libpango1.0-dev libcairo2-dev \
+	fonts-dejavu-core poppler-utils libarchive-tools p7zip-full qpdf unzip
+PIP_TEST_PACKAGES = openpyxl
+PIP_BENCH_PACKAGES = duckdb lxml
+
+.PHONY: deps deps-apt deps-pip build release run test bench clean
+
+deps: deps-apt deps-pip
+
+# Installs only what is missing, so a second call costs a dpkg query.
+deps-apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+deps-pip:
+	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES)
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+release:
+	$(MAKE) build CONFIG=release
+
+clean:
+	rm -rf .build state outbox/* inbox/*
+	touch inbox/.gitkeep outbox/.gitkeep
