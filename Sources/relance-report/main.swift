@@ -1,1 +1,3 @@
-print("relance")
+import RelanceCommands
+
+ReportCommand.main()

@@ -1,0 +1,65 @@
+import Foundation
+import RelanceCore
+import RelancePipeline
+import RelanceStore
+
+/// The one-screen summary a run prints on stderr: what came in, what was refused, what went out.
+public struct Summary {
+    public var asOf: Day
+    public var home: RelanceHome
+    public var ingest: IngestReport?
+    public var report: ReportSummary?
+
+    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 }
+
+    public static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("relance: error: \(message)\n".utf8))
+    }
+
+    public func render() -> String {
+        var lines = ["Relance — as of \(asOf)"]
+        if let ingest {
+            let already = ingest.files.filter { $0.outcome == .alreadyIngested }.count
+            lines.append("Inbox: \(ingest.files.count) file(s): \(ingest.ingestedCount) ingested, \(ingest.rejectedCount) rejected, \(already) already known")
+            let width = min(40, ingest.files.map(\.name.count).max() ?? 0)
+            for f in ingest.files {
+                let name = f.name.padding(toLength: max(width, f.name.count), withPad: " ", startingAt: 0)
+                switch f.outcome {
+                case .ingested:
+                    var s = "  ok  \(name)  \(f.format), \(f.records) record(s)"
+                    if let st = f.stats, st.updatedTotal > 0 { s += ", \(st.updatedTotal) updated" }
+                    lines.append(s)
+                    for n in f.issues { lines.append("        note: \(n)") }
+                case .alreadyIngested:
+                    lines.append("  ==  \(name)  same content as before: archived, nothing changed")
+                case .rejected:
+                    lines.append("  !!  \(name)  REJECTED (\(f.issues.count) problem(s)) → inbox/rejected/, see .errors.txt")
+                    for i in f.issues.prefix(3) { lines.append("        \(i)") }
+                }
+            }
+            if ingest.derivedDueDates > 0 {
+                lines.append("Due dates derived from payment terms: \(ingest.derivedDueDates) document(s)")
+            }
+            if let a = ingest.allocation {
+                lines.append("Allocations: \(a.created) new (\(a.paymentsTouched) payment(s), \(a.creditNotesTouched) credit note(s)), \(a.released) released")
+            }
+        }
+        if let report {
+            let totals = report.totals.keys.sorted().map { c in
+                "\(MinorUnits.formatFrench(report.totals[c] ?? 0, places: c.minorUnits)) \(c)"
+            }.joined(separator: ", ")
+            let credit = report.unappliedCredit.keys.sorted().compactMap { c -> String? in
+                let v = report.unappliedCredit[c] ?? 0
+                return v == 0 ? nil : "\(MinorUnits.formatFrench(v, places: c.minorUnits)) \(c)"
+            }.joined(separator: ", ")
+            lines.append("Aged balance: \(report.customers) customer(s), open \(totals.isEmpty ? "0" : totals)"
+                + (credit.isEmpty ? "" : ", unapplied credit \(credit)"))
+            lines.append("Reports: \(report.folder.path)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func print() {
+        FileHandle.standardError.write(Data(render().utf8))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import RelanceCore
+import RelanceFormats
+import RelanceStore
+
+/// What happened to one file of the inbox.
+public struct FileReport: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// Read and committed to the store.
+        case ingested
+        /// The same bytes were ingested before: archived again, nothing changed.
+        case alreadyIngested
+        /// Quarantined in `inbox/rejected/` with its `.errors.txt`.
+        case rejected
+    }
+    public var name: String
+    public var format: String
+    public var outcome: Outcome
+    public var records: Int
+    public var issues: [String]
+    public var stats: IngestStats?
+}
+
+/// The result of the ingest stage, for the run summary.
+public struct IngestReport: Sendable {
+    public var files: [FileReport] = []
+    public var notes: [String] = []
+    public var derivedDueDates = 0
+    public var allocation: AllocationStats?
+
+    public var rejectedCount: Int { files.filter { $0.outcome == .rejected }.count }
+    public var ingestedCount: Int { files.filter { $0.outcome == .ingested }.count }
+}
+
+/// Stage 1: every file of the inbox is ingested whole into the store, or quarantined.
+///
+/// The protocol (Postfix-like): files whose name starts with `.` or ends in `.tmp`/`.part`
+/// are still being written by their producer and are left alone. A file is read, checked,
+/// committed to the store in one transaction together with its SHA-256, and only then moved
+/// to `inbox/archive/<processing date>/`. A crash before the commit leaves the file in the
+/// inbox (read again next run); a crash after it leaves a file whose hash the store already
+/// knows (just archived next run). A bad file is moved to `inbox/rejected/` beside its
+/// `<name>.errors.txt`; it is never deleted.
+public enum IngestStage {
+    public static func run(_ ctx: RunContext, store: Store) throws -> IngestReport {
+        var report = IngestReport()
+        let files = try pendingFiles(in: ctx.home.inbox)
+        for (i, url) in files.enumerated() {
+            ctx.progress.step(i, of: files.count, url.lastPathComponent)
+            report.files.append(try ingest(url, ctx: ctx, store: store))
+        }
+        ctx.progress.step(files.count, of: files.count, "allocating payments")
+        let terms = ctx.config
+        report.derivedDueDates = try store.setDerivedDueDates(termsDays: terms.paymentTermsDays, perCustomer: terms.customerPaymentTerms)
+        report.allocation = try store.applyExactAllocations(at: ctx.timestamp)
+        ctx.progress.finish()
+        return report
+    }
+
+    /// Regular files of the inbox ready for ingestion, sorted by name for a stable order.
+    public static func pendingFiles(in inbox: URL) throws -> [URL] {
+        let fm = FileManager.default
+        try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let names = try fm.contentsOfDirectory(atPath: inbox.path)
+        var out: [URL] = []
+        for name in names where isReady(name) {
+            let url = inbox.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { continue }
+            out.append(url)
+        }
+        return out.sorted { Array($0.lastPathComponent.utf8).lexicographicallyPrecedes(Array($1.lastPathComponent.utf8)) }
+    }
+
+    /// The producer rule: write under a dotfile or `*.tmp` / `*.part` name, then rename.
+    public static func isReady(_ name: String) -> Bool {
+        !(name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix(".errors.txt"))
+    }
+
+    static func ingest(_ url: URL, ctx: RunContext, store: Store) throws -> FileReport {
+        let name = url.lastPathComponent
+        let bytes = try FileOps.readBytes(url)
+        let sha = FileOps.sha256Hex(bytes)
+        let info = IngestedFileInfo(sha256: sha, name: name, size: bytes.count, format: "")
+        if try store.fileOutcome(sha256: sha) == .ingested {
+            try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
+            return FileReport(name: name, format: "", outcome: .alreadyIngested, records: 0, issues: [], stats: nil)
+        }
+        let batch: IngestBatch
+        do {
+            batch = try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
+        } catch {
+            return try reject(url, info: info, format: InputFormats.detect(bytes).name, issues: error.issues.map(\.description) + error.omittedLine, ctx: ctx, store: store)
+        }
+        var fileInfo = info
+        fileInfo.format = batch.format
+        let stats: IngestStats
+        do {
+            try AttachmentVault(root: ctx.home.store.deletingLastPathComponent().appendingPathComponent("attachments")).save(batch.attachments)
+            stats = try store.ingest(batch, file: fileInfo, at: ctx.timestamp, actor: ctx.actor)
+        } catch let error as StoreError where error.isInputProblem {
+            return try reject(url, info: fileInfo, format: batch.format, issues: ["\(name): \(error)"], ctx: ctx, store: store)
+        }
+        try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
+        return FileReport(name: name, format: batch.format, outcome: .ingested, records: batch.recordCount, issues: batch.notes, stats: stats)
+    }
+
+    /// Quarantines a file: its report first, then the file beside it, then the store's record.
+    static func reject(_ url: URL, info: IngestedFileInfo, format: String, issues: [String], ctx: RunContext, store: Store) throws -> FileReport {
+        let folder = ctx.home.rejectedFolder
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let target = FileOps.freeName(for: url.lastPathComponent, in: folder)
+        let text = issues.joined(separator: "\n") + "\n"
+        try FileOps.writeAtomically(Array(text.utf8), to: folder.appendingPathComponent(target + ".errors.txt"))
+        try FileOps.rename(url, to: folder.appendingPathComponent(target))
+        try store.recordRejection(file: info, issues: issues, at: ctx.timestamp)
+        return FileReport(name: url.lastPathComponent, format: format, outcome: .rejected, records: 0, issues: issues, stats: nil)
+    }
+}
+
+extension InputRejection {
+    var omittedLine: [String] { omitted > 0 ? ["… and \(omitted) more problems"] : [] }
+}
