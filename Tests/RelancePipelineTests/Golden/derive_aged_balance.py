@@ -31,6 +31,8 @@ Usage:
   derive_aged_balance.py --inbox fixtures/demo/inbox --as-of 2026-11-20 --check DIR
 --out writes DIR/aged-balance.csv (French Excel dialect) and DIR/aged-balance.rfc4180.csv;
 --check recomputes both and compares them with the files in DIR (exit 1 and a diff on mismatch).
+--order-check also recomputes with credit notes applied before payments and fails if any row
+changes: the fixtures are built so that the order of the two phases does not matter.
 """
 from __future__ import annotations
 
@@ -204,37 +206,47 @@ class Ledger:
     def name_of(self, cid: str) -> str:
         return self.names.get(cid) or self.doc_names.get(cid) or cid
 
-    def aged_balance(self, as_of: dt.date) -> list[dict]:
+    def aged_balance(self, as_of: dt.date, credit_notes_first: bool = False) -> list[dict]:
+        """The rows; `credit_notes_first` reverses the two phases to show the data is order-free."""
+        for inv in self.invoices.values():
+            inv["open"] = inv["amount"]
         unapplied: dict[tuple[str, str], int] = {}
-        for p in sorted(self.payments, key=lambda p: (p["date"], p["id"].encode("utf-8"))):
-            left = p["amount"]
-            named = self.named_invoices(p)
-            customer = p["customer"]
-            if not customer:
-                existing = [n for n in named if n in self.invoices]
-                if not existing:
-                    continue  # neither customer nor invoice: not in the aged balance
-                customer = self.invoices[existing[0]]["customer"]
-            for n in named:
-                inv = self.invoices.get(n)
-                if inv is None or inv["currency"] != p["currency"]:
-                    continue
-                take = min(inv["open"], left)
-                inv["open"] -= take
-                left -= take
-            if left:
-                key = (customer, p["currency"])
-                unapplied[key] = unapplied.get(key, 0) + left
-        for c in sorted(self.credits, key=lambda c: (c["issue"], c["number"].encode("utf-8"))):
-            left = c["amount"]
-            inv = self.invoices.get(c["original"]) if c["original"] else None
-            if inv is not None and inv["currency"] == c["currency"]:
-                take = min(inv["open"], left)
-                inv["open"] -= take
-                left -= take
-            if left:
-                key = (c["customer"], c["currency"])
-                unapplied[key] = unapplied.get(key, 0) + left
+
+        def credit(key, amount):
+            if amount:
+                unapplied[key] = unapplied.get(key, 0) + amount
+
+        def apply_payments():
+            for p in sorted(self.payments, key=lambda p: (p["date"], p["id"].encode("utf-8"))):
+                left = p["amount"]
+                named = self.named_invoices(p)
+                customer = p["customer"]
+                if not customer:
+                    existing = [n for n in named if n in self.invoices]
+                    if not existing:
+                        continue  # neither customer nor invoice: not in the aged balance
+                    customer = self.invoices[existing[0]]["customer"]
+                for n in named:
+                    inv = self.invoices.get(n)
+                    if inv is None or inv["currency"] != p["currency"]:
+                        continue
+                    take = min(inv["open"], left)
+                    inv["open"] -= take
+                    left -= take
+                credit((customer, p["currency"]), left)
+
+        def apply_credit_notes():
+            for c in sorted(self.credits, key=lambda c: (c["issue"], c["number"].encode("utf-8"))):
+                left = c["amount"]
+                inv = self.invoices.get(c["original"]) if c["original"] else None
+                if inv is not None and inv["currency"] == c["currency"]:
+                    take = min(inv["open"], left)
+                    inv["open"] -= take
+                    left -= take
+                credit((c["customer"], c["currency"]), left)
+
+        for phase in ((apply_credit_notes, apply_payments) if credit_notes_first else (apply_payments, apply_credit_notes)):
+            phase()
 
         rows: dict[tuple[str, str], dict] = {}
 
@@ -299,6 +311,8 @@ def main(argv=None) -> int:
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--out", help="write the expected files into this folder")
     mode.add_argument("--check", help="compare with the files in this folder")
+    ap.add_argument("--order-check", action="store_true",
+                    help="also fail unless applying credit notes before payments gives the same rows")
     args = ap.parse_args(argv)
 
     ledger = Ledger()
@@ -308,6 +322,12 @@ def main(argv=None) -> int:
         print(f"derive_aged_balance: {e}", file=sys.stderr)
         return 2
     rows = ledger.aged_balance(args.as_of)
+    if args.order_check:
+        if ledger.aged_balance(args.as_of, credit_notes_first=True) != rows:
+            print("derive_aged_balance: the result depends on applying payments before credit notes: "
+                  "some invoice is covered by payments and credit notes beyond its amount", file=sys.stderr)
+            return 1
+        print("order check: same rows with credit notes applied first")
     rendered = {name: render(rows, dialect) for name, dialect in OUTPUTS.items()}
 
     if args.out:
