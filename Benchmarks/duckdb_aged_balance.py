@@ -188,11 +188,14 @@ CREATE TABLE named AS
   SELECT * FROM by_column UNION ALL SELECT * FROM by_reference;
 -- A payment without customer belongs to the customer of the first existing invoice it names.
 CREATE TABLE payment_owner AS
+  WITH first_named AS (
+    SELECT n.src, arg_min(i.customer_id, n.pos) AS customer_id
+    FROM named n JOIN invoices i ON i.number = n.invoice
+    WHERE n.src IN (SELECT src FROM ordered_payments WHERE customer_id = '')
+    GROUP BY n.src)
   SELECT p.src, p.amount, p.currency,
-         CASE WHEN p.customer_id <> '' THEN p.customer_id
-              ELSE (SELECT i.customer_id FROM named n JOIN invoices i ON i.number = n.invoice
-                    WHERE n.src = p.src ORDER BY n.pos LIMIT 1) END AS customer_id
-  FROM ordered_payments p;
+         CASE WHEN p.customer_id <> '' THEN p.customer_id ELSE f.customer_id END AS customer_id
+  FROM ordered_payments p LEFT JOIN first_named f USING (src);
 CREATE TABLE sources AS
   SELECT src, customer_id, currency, amount FROM payment_owner WHERE customer_id IS NOT NULL
   UNION ALL
@@ -245,13 +248,15 @@ lines AS (
   FROM (SELECT customer_id, currency, bucket, open, 0 AS credit FROM bucketed
         UNION ALL SELECT customer_id, currency, NULL, 0, credit FROM unapplied WHERE credit <> 0)
   GROUP BY customer_id, currency),
+listed AS (
+  SELECT customer_id, arg_min(name, (file_no, row_no)) AS name FROM customers GROUP BY customer_id),
+on_documents AS (
+  SELECT customer_id, arg_min(customer_name, (file_no, row_no)) AS name FROM documents
+  WHERE customer_name <> '' GROUP BY customer_id),
 names AS (
-  SELECT l.customer_id,
-         coalesce(nullif((SELECT min_by(c.name, (c.file_no, c.row_no)) FROM customers c WHERE c.customer_id = l.customer_id), ''),
-                  (SELECT min_by(d.customer_name, (d.file_no, d.row_no)) FROM documents d
-                   WHERE d.customer_id = l.customer_id AND d.customer_name <> ''),
-                  l.customer_id) AS name
-  FROM (SELECT DISTINCT customer_id FROM lines) l),
+  SELECT l.customer_id, coalesce(nullif(c.name, ''), d.name, l.customer_id) AS name
+  FROM (SELECT DISTINCT customer_id FROM lines) l
+  LEFT JOIN listed c USING (customer_id) LEFT JOIN on_documents d USING (customer_id)),
 rows AS (
   SELECT l.*, n.name, b0 + b1 + b2 + b3 + b4 + b5 AS total FROM lines l JOIN names n USING (customer_id))
 SELECT coalesce(string_agg(
@@ -279,7 +284,13 @@ def aged_balance(inbox: str, as_of: dt.date, dialect: str, threads: int | None =
     with tempfile.TemporaryDirectory(prefix="duckdb-aged-") as scratch:
         load(con, inbox, scratch)
     t1 = time.perf_counter()
-    con.execute(ALLOCATION_SETUP.replace("$pattern", sql_string(TOKEN_PATTERN)))
+    for statement in ALLOCATION_SETUP.replace("$pattern", sql_string(TOKEN_PATTERN)).split(";\n"):
+        if statement.strip():
+            c0, w0 = time.process_time(), time.perf_counter()
+            con.execute(statement)
+            if verbose:
+                label = statement.strip().splitlines()[-1][:60] if statement.strip().startswith("--") else statement.strip()[:60]
+                print(f"  {time.perf_counter() - w0:6.2f}s wall {time.process_time() - c0:6.2f}s CPU  {' '.join(label.split())}", file=sys.stderr)
     rounds = 0
     while True:
         con.execute(ALLOCATION_ROUND)

@@ -9,7 +9,9 @@ per repetition:
   3. the DuckDB peer (duckdb_aged_balance.py) on the same inbox files, timed the same way;
 then, once per size up to --python-max rows, the stdlib derivation (derive_aged_balance.py)
 as a second peer. Prints one table per size: median seconds, input rows/s, input MB/s, peak
-MB, and the ratio of Relance's total (ingest + report) to DuckDB.
+MB, and the ratio of Relance's total (ingest + report) to DuckDB. CPU seconds (user + system,
+all threads) are shown too: on a shared machine they move less than wall time, and DuckDB
+uses every core while a single-threaded program cannot.
 
 Correctness gate: Relance's HOME/outbox/reports/D/aged-balance.csv must equal DuckDB's
 output byte for byte (and the Python derivation's, where it ran); any difference, or a
@@ -43,8 +45,8 @@ class Failure(Exception):
     pass
 
 
-def measure(cmd: list[str], log_dir: str, label: str) -> tuple[float, float]:
-    """Runs cmd; returns (wall seconds, peak RSS in MB). Raises Failure on a non-zero exit."""
+def measure(cmd: list[str], log_dir: str, label: str) -> tuple[float, float, float]:
+    """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MB). Raises Failure on a non-zero exit."""
     out_path = os.path.join(log_dir, f"{label}.out")
     err_path = os.path.join(log_dir, f"{label}.err")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
@@ -56,7 +58,8 @@ def measure(cmd: list[str], log_dir: str, label: str) -> tuple[float, float]:
     if proc.returncode != 0:
         tail = open(err_path, "rb").read()[-2000:].decode("utf-8", "replace")
         raise Failure(f"{label}: `{' '.join(cmd)}` exited with status {proc.returncode}\n{tail}")
-    return wall, usage.ru_maxrss / 1024.0  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux; CPU = user + system, all threads.
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def ensure_data(size: int, data_root: str) -> str:
@@ -109,11 +112,13 @@ def run_size(size: int, args, results_root: str) -> list[str]:
     out_dir = os.path.join(results_root, str(size))
     os.makedirs(out_dir, exist_ok=True)
     times: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}
     failures: list[str] = []
 
-    def record(stage: str, wall: float, peak: float) -> None:
+    def record(stage: str, wall: float, cpu: float, peak: float) -> None:
         times.setdefault(stage, []).append(wall)
+        cpus.setdefault(stage, []).append(cpu)
         peaks[stage] = max(peaks.get(stage, 0.0), peak)
 
     duck_out = os.path.join(out_dir, "duckdb", "aged-balance.csv")
@@ -123,13 +128,14 @@ def run_size(size: int, args, results_root: str) -> list[str]:
         if not args.skip_relance:
             home = tempfile.mkdtemp(prefix=f"home-{size}-", dir=out_dir)
             shutil.copytree(inbox, os.path.join(home, "inbox"))
-            total = 0.0
+            total = total_cpu = 0.0
             for stage in ("relance-ingest", "relance-report"):
                 exe = os.path.join(args.bin, stage)
-                wall, peak = measure([exe, "--home", home, "--as-of", as_of], out_dir, f"{stage}-{r + 1}")
-                record(stage, wall, peak)
+                wall, cpu, peak = measure([exe, "--home", home, "--as-of", as_of], out_dir, f"{stage}-{r + 1}")
+                record(stage, wall, cpu, peak)
                 total += wall
-            record("relance total", total, max(peaks["relance-ingest"], peaks["relance-report"]))
+                total_cpu += cpu
+            record("relance total", total, total_cpu, max(peaks["relance-ingest"], peaks["relance-report"]))
             report = os.path.join(home, "outbox", "reports", as_of, "aged-balance.csv")
             if not os.path.isfile(report):
                 raise Failure(f"relance-report exited 0 but wrote no {report}")
@@ -139,15 +145,15 @@ def run_size(size: int, args, results_root: str) -> list[str]:
                 shutil.rmtree(home)
         cmd = [sys.executable, os.path.join(HERE, "duckdb_aged_balance.py"), "--inbox", inbox, "--as-of", as_of,
                "--out", duck_out]
-        wall, peak = measure(cmd, out_dir, f"duckdb-{r + 1}")
-        record("duckdb", wall, peak)
+        wall, cpu, peak = measure(cmd, out_dir, f"duckdb-{r + 1}")
+        record("duckdb", wall, cpu, peak)
 
     python_dir = None
     if not args.no_python and size <= args.python_max:
         python_dir = os.path.join(out_dir, "python")
         cmd = [sys.executable, DERIVE, "--inbox", inbox, "--as-of", as_of, "--out", python_dir]
-        wall, peak = measure(cmd, out_dir, "python-derive")
-        record("python derive", wall, peak)
+        wall, cpu, peak = measure(cmd, out_dir, "python-derive")
+        record("python derive", wall, cpu, peak)
 
     duck = open(duck_out, "rb").read()
     if relance_report:
@@ -164,15 +170,17 @@ def run_size(size: int, args, results_root: str) -> list[str]:
     out_rows = duck.count(b"\r\n") - 1
     lines = [f"size {size}: {rows} input rows, {nbytes / 1e6:.1f} MB, as-of {as_of}, "
              f"median of {repeat}{' (python derive: 1 run)' if python_dir else ''}; output rows {out_rows}",
-             f"{'stage':<16} {'seconds':>9} {'rows/s':>12} {'MB/s':>8} {'peak MB':>9}"]
+             f"{'stage':<16} {'seconds':>9} {'CPU s':>8} {'rows/s':>12} {'MB/s':>8} {'peak MB':>9}"]
     for stage in ("relance-ingest", "relance-report", "relance total", "duckdb", "python derive"):
         if stage not in times:
             continue
         med = statistics.median(times[stage])
-        lines.append(f"{stage:<16} {med:>9.2f} {rows / med:>12,.0f} {nbytes / 1e6 / med:>8.1f} {peaks[stage]:>9.0f}")
+        cpu = statistics.median(cpus[stage])
+        lines.append(f"{stage:<16} {med:>9.2f} {cpu:>8.2f} {rows / med:>12,.0f} {nbytes / 1e6 / med:>8.1f} {peaks[stage]:>9.0f}")
     if "relance total" in times:
         ratio = statistics.median(times["relance total"]) / statistics.median(times["duckdb"])
-        lines.append(f"Relance total / DuckDB = {ratio:.2f}")
+        cpu_ratio = statistics.median(cpus["relance total"]) / statistics.median(cpus["duckdb"])
+        lines.append(f"Relance total / DuckDB = {ratio:.2f} (wall), {cpu_ratio:.2f} (CPU)")
     else:
         lines.append("Relance skipped (--skip-relance): no ratio")
     lines.append("outputs: " + ("identical" if not failures else "MISMATCH"))
