@@ -19,7 +19,7 @@ set-based:
     each quantity depends only on strictly earlier claims. Iterating "requests from the last
     allocations, allocations from the requests" therefore reaches the unique sequential
     result after at most (longest dependency chain) rounds; we stop when nothing changes.
-Payments naming a single invoice (nearly all) are exact in the first round.
+A claim alone on its source and on its invoice (nearly all) needs no round at all.
 
 The French ERP export is Windows-1252. DuckDB's CSV reader knows cp1252 only through its
 `encodings` extension; when that extension cannot be loaded (no network to install it), the
@@ -71,7 +71,7 @@ CREATE OR REPLACE MACRO amount_text(txt, french) AS
   CASE WHEN french THEN replace(replace(replace(replace(trim(txt), chr(160), ''), chr(8239), ''), ' ', ''), ',', '.')
        ELSE trim(txt) END;
 CREATE OR REPLACE MACRO scaled_amount(txt, cur, french) AS
-  CAST(amount_text(txt, french) AS DECIMAL(38,9)) * CAST(scale_of(cur) AS DECIMAL(18,0));
+  CAST(amount_text(txt, french) AS DECIMAL(18,6)) * scale_of(cur);
 CREATE OR REPLACE MACRO to_minor(txt, cur, french) AS
   CASE WHEN scaled_amount(txt, cur, french) <> round(scaled_amount(txt, cur, french), 0)
        THEN error('amount ' || txt || ' has more decimals than ' || cur || ' allows')
@@ -201,7 +201,7 @@ CREATE TABLE sources AS
   UNION ALL
   SELECT (SELECT count(*) FROM ordered_payments) + row_number() OVER (ORDER BY issue, number), customer_id, currency, amount
   FROM credit_notes;
-CREATE TABLE claims AS
+CREATE TABLE all_claims AS
   SELECT n.src, n.pos, n.invoice, p.amount AS available, i.amount AS owed, CAST(0 AS BIGINT) AS alloc
   FROM named n JOIN ordered_payments p USING (src) JOIN invoices i ON i.number = n.invoice AND i.currency = p.currency
   UNION ALL
@@ -210,6 +210,16 @@ CREATE TABLE claims AS
         FROM credit_notes) c
   JOIN sources s ON s.src = c.src
   JOIN invoices i ON i.number = c.original AND i.currency = c.currency;
+-- A claim alone on its source and alone on its invoice simply takes min(available, owed):
+-- only the others (grouped transfers, invoices paid in several parts) go through the rounds.
+CREATE TABLE multi_source AS SELECT src FROM all_claims GROUP BY src HAVING count(*) > 1;
+CREATE TABLE multi_invoice AS SELECT invoice FROM all_claims GROUP BY invoice HAVING count(*) > 1;
+CREATE TABLE settled AS
+  SELECT src, invoice, least(available, owed) AS alloc FROM all_claims a
+  WHERE a.src NOT IN (SELECT src FROM multi_source) AND a.invoice NOT IN (SELECT invoice FROM multi_invoice);
+CREATE TABLE claims AS
+  SELECT * FROM all_claims a
+  WHERE a.src IN (SELECT src FROM multi_source) OR a.invoice IN (SELECT invoice FROM multi_invoice);
 """
 
 ALLOCATION_ROUND = """
@@ -228,9 +238,11 @@ CREATE OR REPLACE TABLE claims AS
 """
 
 REPORT = """
-WITH open_invoices AS (
+WITH allocations AS (
+  SELECT src, invoice, alloc FROM claims UNION ALL SELECT src, invoice, alloc FROM settled),
+open_invoices AS (
   SELECT i.customer_id, i.currency, i.due, i.amount - coalesce(a.given, 0) AS open
-  FROM invoices i LEFT JOIN (SELECT invoice, sum(alloc) AS given FROM claims GROUP BY invoice) a ON a.invoice = i.number),
+  FROM invoices i LEFT JOIN (SELECT invoice, sum(alloc) AS given FROM allocations GROUP BY invoice) a ON a.invoice = i.number),
 bucketed AS (
   SELECT customer_id, currency,
          CASE WHEN d <= 0 THEN 0 WHEN d <= 30 THEN 1 WHEN d <= 60 THEN 2 WHEN d <= 90 THEN 3 WHEN d <= 120 THEN 4 ELSE 5 END AS bucket,
@@ -238,7 +250,7 @@ bucketed AS (
   FROM (SELECT *, date_diff('day', due, $as_of::DATE) AS d FROM open_invoices WHERE open > 0)),
 unapplied AS (
   SELECT s.customer_id, s.currency, s.amount - coalesce(g.given, 0) AS credit
-  FROM sources s LEFT JOIN (SELECT src, sum(alloc) AS given FROM claims GROUP BY src) g USING (src)),
+  FROM sources s LEFT JOIN (SELECT src, sum(alloc) AS given FROM allocations GROUP BY src) g USING (src)),
 lines AS (
   SELECT customer_id, currency,
          sum(CASE WHEN bucket = 0 THEN open ELSE 0 END) AS b0, sum(CASE WHEN bucket = 1 THEN open ELSE 0 END) AS b1,
