@@ -73,8 +73,10 @@ def ensure_data(size: int, data_root: str) -> str:
     shutil.rmtree(folder, ignore_errors=True)
     print(f"generating {size} invoice rows into {folder} …", flush=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--invoices", str(size), "--seed", str(SEED),
-                    "--out", folder], check=True)
+    done = subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--invoices", str(size), "--seed", str(SEED),
+                           "--out", folder])
+    if done.returncode != 0:
+        raise Failure(f"generate.py failed for {size} rows (status {done.returncode})")
     print(f"  generation took {time.perf_counter() - start:.1f}s", flush=True)
     with open(marker, "w") as f:
         f.write(stamp + "\n")
@@ -213,6 +215,7 @@ def main() -> int:
     os.makedirs(args.results, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results_root = os.path.join(args.results, stamp)
+    os.makedirs(results_root, exist_ok=True)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
     report: list[str] = []
     status = 0
