@@ -47,6 +47,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# `make bench`: release build, then Relance against DuckDB on 100k and 1M generated invoice rows.
+# Generated data lands in Benchmarks/data/ and logs in Benchmarks/results/ (both git-ignored).
+# BENCH_SIZES / BENCH_ARGS override the defaults, e.g.
+#   make bench BENCH_SIZES=100000 BENCH_ARGS="--repeat 5"
+BENCH_SIZES ?= 100000,1000000
+BENCH_ARGS ?=
+
+bench: deps
+	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
+	$(SWIFT) build -c release
+	python3 Benchmarks/run.py --sizes $(BENCH_SIZES) --bin .build/release $(BENCH_ARGS)
+
 clean:
 	rm -rf .build state outbox/* inbox/*
 	touch inbox/.gitkeep outbox/.gitkeep

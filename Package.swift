@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "RelanceStoreTests", dependencies: ["RelanceStore", "RelanceCore", "RelanceTestSupport"]),
         .testTarget(
             name: "RelancePipelineTests",
-            dependencies: ["RelancePipeline", "RelanceCommands", "RelanceStore", "RelanceFormats", "RelanceCore", "RelanceTestSupport"]
+            dependencies: ["RelancePipeline", "RelanceCommands", "RelanceStore", "RelanceFormats", "RelanceCore", "RelanceTestSupport"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 /// The first, certain allocation rule: a payment that names an invoice exactly pays it.
 ///
 /// The payment's `invoiceNumber` field wins; otherwise every token of its reference text
-/// (split on blanks and `,;:/|()`) that is exactly an open invoice's number, in order of
+/// (split on blanks and `,;:|()`, not on `/`, which invoice numbers often contain) that is exactly an open invoice's number, in order of
 /// appearance. Each named invoice receives at most its open amount; what remains is the
 /// customer's unapplied credit. Currencies must match. Reconciliation builds the fuzzier
 /// rules on top of this one.
