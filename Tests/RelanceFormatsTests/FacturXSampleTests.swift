@@ -73,12 +73,16 @@ import RelanceTestSupport
     /// Octal-escaped names in the PDF name tree come out decoded; the second attachment is a PDF.
     @Test(.enabled(if: Samples.available, Samples.skipMessage))
     func listsEmbeddedFilesWithDecodedNames() throws {
-        let files = try PDFEmbeddedFiles.read(try Samples.bytes("facturx_pdf/akretion_invoice_EN16931.pdf")).get()
-        #expect(Set(files.map(\.name)) == ["factur-x.xml", "Bon_de_livraison.pdf"])
-        let xml = try #require(files.first { $0.name == "factur-x.xml" })
-        #expect(xml.bytes.count == 41914 && !xml.truncated)
-        let pdf = try #require(files.first { $0.name == "Bon_de_livraison.pdf" })
-        #expect(pdf.bytes.count == 30382 && FacturXReader.looksLikePDF(pdf.bytes))
+        let read = try PDFEmbeddedFiles.read(try Samples.bytes("facturx_pdf/akretion_invoice_EN16931.pdf"),
+                                             choosing: { $0.firstIndex { $0.name == "Bon_de_livraison.pdf" } }).get()
+        #expect(Set(read.files.map(\.name)) == ["factur-x.xml", "Bon_de_livraison.pdf"])
+        // Heads only (4 KB), flagged truncated; the chosen file whole.
+        #expect(read.files.allSatisfy { $0.bytes.count == 4096 && $0.truncated })
+        let pdf = try #require(read.chosen)
+        #expect(pdf.bytes.count == 30382 && !pdf.truncated && FacturXReader.looksLikePDF(pdf.bytes))
+        let xml = try PDFEmbeddedFiles.read(try Samples.bytes("facturx_pdf/akretion_invoice_EN16931.pdf"),
+                                            choosing: FacturXReader.invoiceXMLIndex).get().chosen
+        #expect(xml?.name == "factur-x.xml" && xml?.bytes.count == 41914)
     }
 
     /// The same invoice as a bare XML and inside the PDF: the same document and customer.
@@ -100,8 +104,9 @@ import RelanceTestSupport
     /// document its file name names.
     @Test(.enabled(if: Samples.available, Samples.skipMessage))
     func realPDFWithoutInvoiceIsAttachedByFileName() throws {
-        let files = try PDFEmbeddedFiles.read(try Samples.bytes("facturx_pdf/akretion_invoice_EN16931.pdf")).get()
-        let note = try #require(files.first { $0.name == "Bon_de_livraison.pdf" })
+        let read = try PDFEmbeddedFiles.read(try Samples.bytes("facturx_pdf/akretion_invoice_EN16931.pdf"),
+                                             choosing: { $0.firstIndex { $0.name == "Bon_de_livraison.pdf" } }).get()
+        let note = try #require(read.chosen)
         let batch = try FacturXReader().read(note.bytes, context: ReadContext(fileName: "scans/F20260023.pdf", company: CIISampleTests.leFournisseur))
         #expect(batch.documents.isEmpty && batch.customers.isEmpty)
         #expect(batch.attachments.map(\.documentNumber) == ["F20260023"])

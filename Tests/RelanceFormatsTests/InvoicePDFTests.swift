@@ -23,6 +23,16 @@ import RelanceFormats
         #expect(hybrid.attachments == [Attachment(documentNumber: "F2025-001", fileName: "F2025-001.pdf", bytes: pdf, mediaType: "application/pdf")])
     }
 
+    /// Recognised from its first 4 KB, then read whole: a large XML under an unknown name.
+    @Test func largeInvoiceUnderAnotherNameIsReadWhole() throws {
+        var xml = String(decoding: UBLRulesTests.ubl(), as: UTF8.self)
+        xml = xml.replacingOccurrences(of: "<cbc:ID>F2025-001</cbc:ID>", with: "<!-- " + String(repeating: "padding ", count: 2000) + "--><cbc:ID>F2025-001</cbc:ID>")
+        #expect(xml.utf8.count > 16_000)
+        let pdf = InvoicePDFBuilder.pdf(embedding: [("a.xml", Array("<other/>".utf8)), ("data.xml", Array(xml.utf8))])
+        let batch = try FacturXReader().read(pdf, context: context)
+        #expect(batch.documents.map(\.number) == ["F2025-001"] && batch.documents.first?.amount == 12000)
+    }
+
     @Test func ciiInsideAPDFToo() throws {
         let xml = CIIRulesTests.cii()
         let pdf = InvoicePDFBuilder.pdf(embedding: [("factur-x.xml", xml)])

@@ -4,7 +4,7 @@ import CPopplerGlib
 public struct PDFEmbeddedFile: Sendable, Equatable {
     /// The name the PDF gives the file (`factur-x.xml`), decoded to UTF-8.
     public var name: String
-    /// The file's content, or its first `PDFEmbeddedFiles.Limits.maxFileBytes` bytes when `truncated`.
+    /// The file's content, or only its beginning when `truncated` (see `PDFEmbeddedFiles.Limits`).
     public var bytes: [UInt8]
     /// True when the file was larger than the cap and only its beginning was kept.
     public var truncated: Bool
@@ -30,17 +30,24 @@ public enum PDFOpenError: Error, Sendable, Equatable {
 /// sink through the `gpointer` argument.
 public enum PDFEmbeddedFiles {
     public struct Limits: Sendable {
-        /// Bytes kept of one embedded file; beyond it the file is marked truncated.
+        /// Bytes read of every embedded file, to recognise it (its name may not say what it is).
+        public var headBytes: Int
+        /// Bytes read of the one file chosen; beyond it the file is marked truncated.
         public var maxFileBytes: Int
         /// Embedded files looked at; a PDF with more is read up to this count.
         public var maxFiles: Int
-        public init(maxFileBytes: Int = 32 << 20, maxFiles: Int = 64) {
-            self.maxFileBytes = maxFileBytes; self.maxFiles = maxFiles
+        public init(headBytes: Int = 4096, maxFileBytes: Int = 32 << 20, maxFiles: Int = 64) {
+            self.headBytes = headBytes; self.maxFileBytes = maxFileBytes; self.maxFiles = maxFiles
         }
     }
 
-    /// Opens `pdf` from memory and returns its embedded files in document order.
-    public static func read(_ pdf: [UInt8], limits: Limits = Limits()) -> Result<[PDFEmbeddedFile], PDFOpenError> {
+    /// Opens `pdf` from memory and returns its embedded files in document order, each cut to
+    /// `headBytes` (flagged `truncated` when longer), and the file `choose` picks among those
+    /// heads read whole up to `maxFileBytes`. Reading only heads first bounds the memory a PDF
+    /// full of compressed attachments (a decompression bomb) can make us spend.
+    public static func read(_ pdf: [UInt8], limits: Limits = Limits(),
+                            choosing choose: ([PDFEmbeddedFile]) -> Int? = { _ in nil })
+        -> Result<(files: [PDFEmbeddedFile], chosen: PDFEmbeddedFile?), PDFOpenError> {
         guard !pdf.isEmpty else { return .failure(.unreadable("empty file")) }
         // g_bytes_new copies: the document keeps its own reference to the copy.
         let gbytes: OpaquePointer? = pdf.withUnsafeBytes { raw in
@@ -61,8 +68,7 @@ public enum PDFEmbeddedFiles {
         }
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
 
-        var files: [PDFEmbeddedFile] = []
-        guard let list = poppler_document_get_attachments(document) else { return .success(files) }
+        guard let list = poppler_document_get_attachments(document) else { return .success(([], nil)) }
         defer {
             var node: UnsafeMutablePointer<GList>? = list
             while let n = node {
@@ -71,31 +77,34 @@ public enum PDFEmbeddedFiles {
             }
             g_list_free(list)
         }
+        var attachments: [UnsafeMutablePointer<PopplerAttachment>] = []
         var node: UnsafeMutablePointer<GList>? = list
-        while let n = node, files.count < limits.maxFiles {
+        while let n = node, attachments.count < limits.maxFiles {
             node = n.pointee.next
-            guard let data = n.pointee.data else { continue }
-            let attachment = data.assumingMemoryBound(to: PopplerAttachment.self)
-            let name = decodeName(poppler_attachment_get_name(attachment))
-            let sink = Sink(limit: limits.maxFileBytes)
-            let context = Unmanaged.passRetained(sink)
-            var saveError: UnsafeMutablePointer<GError>?
-            let ok = poppler_attachment_save_to_callback(attachment, { buf, count, userData, _ in
-                guard let userData else { return 0 }
-                let sink = Unmanaged<Sink>.fromOpaque(userData).takeUnretainedValue()
-                guard let buf else { return count == 0 ? 1 : 0 }
-                return sink.append(UnsafeRawBufferPointer(start: buf, count: Int(count))) ? 1 : 0
-            }, context.toOpaque(), &saveError)
-            context.release()
-            if let saveError { g_error_free(saveError) }
-            if ok == 0 && !sink.truncated {
-                // A damaged stream: keep what was read, flagged, so the caller can say so.
-                files.append(PDFEmbeddedFile(name: name, bytes: sink.bytes, truncated: true))
-                continue
-            }
-            files.append(PDFEmbeddedFile(name: name, bytes: sink.bytes, truncated: sink.truncated))
+            if let data = n.pointee.data { attachments.append(data.assumingMemoryBound(to: PopplerAttachment.self)) }
         }
-        return .success(files)
+        let heads = attachments.map { save($0, limit: limits.headBytes) }
+        guard let index = choose(heads), heads.indices.contains(index) else { return .success((heads, nil)) }
+        let chosen = heads[index].truncated ? save(attachments[index], limit: limits.maxFileBytes) : heads[index]
+        return .success((heads, chosen))
+    }
+
+    /// Copies one attachment's content through poppler's save callback, up to `limit` bytes.
+    private static func save(_ attachment: UnsafeMutablePointer<PopplerAttachment>, limit: Int) -> PDFEmbeddedFile {
+        let name = decodeName(poppler_attachment_get_name(attachment))
+        let sink = Sink(limit: limit)
+        let context = Unmanaged.passRetained(sink)
+        defer { context.release() }
+        var saveError: UnsafeMutablePointer<GError>?
+        let ok = poppler_attachment_save_to_callback(attachment, { buf, count, userData, _ in
+            guard let userData else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(userData).takeUnretainedValue()
+            guard let buf else { return count == 0 ? 1 : 0 }
+            return sink.append(UnsafeRawBufferPointer(start: buf, count: Int(count))) ? 1 : 0
+        }, context.toOpaque(), &saveError)
+        if let saveError { g_error_free(saveError) }
+        // A stream poppler could not decode is kept as far as it went, flagged truncated.
+        return PDFEmbeddedFile(name: name, bytes: sink.bytes, truncated: sink.truncated || ok == 0)
     }
 
     /// Collects an attachment's bytes up to a cap; refusing more stops poppler's copy loop.

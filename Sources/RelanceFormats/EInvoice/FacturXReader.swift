@@ -18,9 +18,6 @@ public struct FacturXReader: InputReader {
     /// Embedded-file names that carry the invoice, by priority (compared case-insensitively).
     public static let invoiceFileNames = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
 
-    /// Bytes of an embedded XML looked at when sniffing an attachment with another name.
-    static let sniffBytes = 4096
-
     /// `%PDF-` at the start of the file.
     public static func looksLikePDF(_ head: [UInt8]) -> Bool {
         head.count >= 5 && head[0] == 0x25 && head[1] == 0x50 && head[2] == 0x44 && head[3] == 0x46 && head[4] == 0x2D
@@ -30,16 +27,16 @@ public struct FacturXReader: InputReader {
         guard Self.looksLikePDF(bytes) else {
             throw context.reject("%PDF-", "not a PDF: the file does not start with %PDF-")
         }
-        let files: [PDFEmbeddedFile]
-        switch PDFEmbeddedFiles.read(bytes) {
-        case .success(let f): files = f
+        let embeddedInvoice: PDFEmbeddedFile?
+        switch PDFEmbeddedFiles.read(bytes, choosing: Self.invoiceXMLIndex) {
+        case .success(let r): embeddedInvoice = r.chosen
         case .failure(.encrypted):
             throw context.reject(nil, "the PDF is encrypted (password protected): its content and embedded invoice cannot be read")
         case .failure(.unreadable(let why)):
             throw context.reject(nil, "unreadable or damaged PDF: \(why)")
         }
 
-        if let embedded = Self.invoiceXML(in: files) {
+        if let embedded = embeddedInvoice {
             if embedded.truncated {
                 throw context.reject(embedded.name, "the embedded invoice '\(embedded.name)' is damaged or larger than the limit, and could not be read whole")
             }
@@ -64,12 +61,13 @@ public struct FacturXReader: InputReader {
         return batch
     }
 
-    /// The embedded invoice: a known name first, else the first XML whose root is UBL or CII.
-    static func invoiceXML(in files: [PDFEmbeddedFile]) -> PDFEmbeddedFile? {
+    /// The embedded invoice among the files' heads: a known name first, else the first file
+    /// whose root element is UBL or CII.
+    public static func invoiceXMLIndex(in files: [PDFEmbeddedFile]) -> Int? {
         for wanted in invoiceFileNames {
-            if let f = files.first(where: { lowercasedASCII($0.name) == wanted }) { return f }
+            if let i = files.firstIndex(where: { lowercasedASCII($0.name) == wanted }) { return i }
         }
-        return files.first { EInvoiceReader.looksLikeEInvoice(Array($0.bytes.prefix(sniffBytes))) }
+        return files.firstIndex { EInvoiceReader.looksLikeEInvoice($0.bytes) }
     }
 
     /// `bundle.zip/2024/F2024-001.pdf` → `F2024-001`.

@@ -11,6 +11,7 @@ import RelanceCore
 struct XMLTree: Sendable {
     /// Local name (no prefix).
     var name: String
+    /// Namespace URI of the root element (the only one the readers check); "" below it.
     var namespace: String
     /// The attributes asked for at build time, by local name.
     var attributes: [String: String]
@@ -42,8 +43,10 @@ struct XMLTree: Sendable {
                 for a in keptAttributes {
                     if let v = reader.attribute(a) { attributes[a] = v }
                 }
-                stack.append(XMLTree(name: name, namespace: reader.namespaceURI, attributes: attributes, text: "",
-                                     line: reader.line, path: reader.path, children: []))
+                // The path grows from the parent's, rather than re-joining the reader's whole stack.
+                let path = (stack.last?.path ?? "") + "/" + name
+                stack.append(XMLTree(name: name, namespace: stack.isEmpty ? reader.namespaceURI : "", attributes: attributes,
+                                     text: "", line: reader.line, path: path, children: []))
             case .text:
                 if !stack.isEmpty { stack[stack.count - 1].text += reader.text }
             case .end:
@@ -85,7 +88,4 @@ struct XMLTree: Sendable {
 
     /// Trimmed text of the first element at `names`.
     func string(_ names: String...) -> String? { all(names).lazy.compactMap(\.value).first }
-
-    /// `path` and line as an error location.
-    var location: String { path }
 }
