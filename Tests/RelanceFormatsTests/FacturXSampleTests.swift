@@ -113,3 +113,31 @@ import RelanceTestSupport
         #expect(batch.notes == ["plain PDF, attached to document F20260023"])
     }
 }
+
+/// Damaged copies of every PDF sample (cut short, bytes changed): read, attached, or refused; never a crash.
+@Suite struct FacturXDamagedSampleTests {
+    @Test(.enabled(if: Samples.available, Samples.skipMessage), arguments: FacturXSampleTests.samples)
+    func damagedPDFIsReadOrRefused(_ e: ExpectedInvoice) throws {
+        let bytes = try Samples.bytes(e.file)
+        var rng = SplitMix(seed: 7)
+        var variants: [[UInt8]] = (1...10).map { Array(bytes.prefix(bytes.count * $0 / 11)) }
+        for _ in 0..<20 {
+            var v = bytes
+            for _ in 0..<8 { v[Int(rng.next() % UInt64(v.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            variants.append(v)
+        }
+        var outcomes = 0
+        for v in variants {
+            do {
+                let batch = try FacturXReader().read(v, context: ReadContext(fileName: e.file, company: e.seller))
+                // Either the invoice with its PDF, or (XML lost) the PDF alone, attached by file name.
+                #expect(batch.attachments.count == 1)
+                outcomes += 1
+            } catch {
+                #expect(!error.issues.isEmpty)
+                outcomes += 1
+            }
+        }
+        #expect(outcomes == 30)
+    }
+}

@@ -26,11 +26,16 @@ struct XMLTree: Sendable {
     static let keptAttributes = ["schemeID", "currencyID", "format"]
 
     /// Reads the whole document; elements named in `skipping` are dropped with their content.
+    /// Text nodes up to libxml2's own cap (an embedded base64 PDF in a skipped element must
+    /// not reject the invoice); at most `maxElements` kept elements, so a hostile file cannot
+    /// make the tree grow without bound.
     static func parse(_ bytes: [UInt8], fileName: String, skipping: Set<String>,
-                      limits: XMLLimits = XMLLimits(maxTextBytes: 10_000_000)) throws(InputRejection) -> XMLTree {
+                      limits: XMLLimits = XMLLimits(maxTextBytes: 10_000_000),
+                      maxElements: Int = 100_000) throws(InputRejection) -> XMLTree {
         let reader = try XMLPullReader(bytes: bytes, fileName: fileName, limits: limits)
         var stack: [XMLTree] = []
         var root: XMLTree?
+        var kept = 0
         while let node = try reader.next() {
             switch node {
             case .start:
@@ -38,6 +43,11 @@ struct XMLTree: Sendable {
                 if skipping.contains(name) {
                     try reader.skipElement()
                     continue
+                }
+                kept += 1
+                if kept > maxElements {
+                    throw InputRejection(file: fileName, line: reader.line, location: reader.path,
+                                         reason: "more than \(maxElements) elements outside invoice lines: not an e-invoice Relance reads")
                 }
                 var attributes: [String: String] = [:]
                 for a in keptAttributes {
