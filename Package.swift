@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CPopplerGlib", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         .target(name: "RelanceCore"),
         .target(
             name: "RelanceFormats",
-            dependencies: ["RelanceCore", "CLibXML2", "CArchive", "CPopplerGlib"]
+            dependencies: ["RelanceCore", "CLibXML2", "CArchive", "CPopplerGlib", "CPangoCairo", "CXlsxWriter"]
         ),
         .target(
             name: "RelanceStore",

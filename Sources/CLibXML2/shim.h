@@ -1,6 +1,8 @@
 #ifndef RELANCE_CLIBXML2_SHIM_H
 #define RELANCE_CLIBXML2_SHIM_H
-// ICU's UErrorCode clashes with Foundation's on a clean build: keep libxml2's ICU part out.
+// xmlversion.h defines LIBXML_ICU_ENABLED on Debian; encoding.h then includes ICU's headers,
+// whose UErrorCode clashes with Foundation's copy on a clean build. Undefine it in between.
+#include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
