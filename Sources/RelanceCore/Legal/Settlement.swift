@@ -1,0 +1,14 @@
+/// A dated amount received against one invoice ("règlement", partial or full).
+///
+/// The day is when the funds were made available to the creditor — for bank statements the
+/// credit's value date, else its booking date (legal.md §1.4) — because that day ends the
+/// accrual on the amount paid: interest runs through the payment day inclusive.
+public struct Settlement: Sendable, Equatable {
+    public var day: Day
+    public var amount: Money
+
+    public init(day: Day, amount: Money) {
+        self.day = day
+        self.amount = amount
+    }
+}
