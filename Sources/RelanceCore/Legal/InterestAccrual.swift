@@ -7,9 +7,7 @@
 /// realistic invoice can overflow, and a result that does not fit 64 bits is an error.
 struct InterestAccrual {
     /// 10 000 × 365 × 366: minor units × D = numerator.
-    static let denominator: UInt64 = 1_339_000_000
-    /// D / 1 000 000: numerator / 1339 = millionths of the minor unit.
-    static let microDivisor: UInt64 = 1339
+    static let denominator: UInt64 = 1_335_900_000
 
     /// A running sum of numerators.
     private(set) var total = Wide()
@@ -34,7 +32,7 @@ struct InterestAccrual {
             try total.add(numerator)
             segments.append(AccrualSegment(
                 from: start, to: end, days: days, base: base, rateBasisPoints: bp, yearLength: yearLength,
-                exactMicroUnits: try numerator.divided(by: Self.microDivisor), rateOrigin: origin))
+                exactMicroUnits: try Self.microUnits(numerator), rateOrigin: origin))
             start = end.adding(days: 1)
         }
         return segments
@@ -50,7 +48,18 @@ struct InterestAccrual {
 
     /// The exact sum so far in millionths of the minor unit (half-up).
     func microUnits() throws(LegalComputationError) -> Int64 {
-        try total.divided(by: Self.microDivisor)
+        try Self.microUnits(total)
+    }
+
+    /// numerator / D × 10⁶, half-up: whole minor units first, then the remainder (< D < 2³¹)
+    /// scaled in 64 bits.
+    static func microUnits(_ n: Wide) throws(LegalComputationError) -> Int64 {
+        let (whole, remainder) = try n.quotientAndRemainder(dividingBy: denominator)
+        let (scaled, o1) = whole.multipliedReportingOverflow(by: 1_000_000)
+        let fraction = Wide(high: 0, low: remainder * 1_000_000)
+        let (sum, o2) = scaled.addingReportingOverflow(try fraction.divided(by: denominator))
+        guard !o1, !o2 else { throw .amountTooLarge }
+        return sum
     }
 
     /// base × bp × days × (D / (10 000 × yearLength)).
@@ -76,6 +85,14 @@ struct InterestAccrual {
             guard !o1, !o2 else { throw .amountTooLarge }
             high = h
             low = l
+        }
+
+        /// Truncated quotient (as a non-negative Int64) and remainder.
+        func quotientAndRemainder(dividingBy d: UInt64) throws(LegalComputationError) -> (Int64, UInt64) {
+            guard high < d else { throw .amountTooLarge }
+            let (q, r) = d.dividingFullWidth((high, low))
+            guard q <= UInt64(Int64.max) else { throw .amountTooLarge }
+            return (Int64(q), r)
         }
 
         /// self / d rounded half-up, as a non-negative Int64.
