@@ -117,6 +117,36 @@ import RelanceCore
         #expect(accessoriesFirst.penalty == eurCents(20_945))
     }
 
+    @Test func accessoriesFirst_smallPaymentCoversOnlyPartOfThePenalty() throws {
+        // EX-05's invoice, but only €50 on 2025-03-03: 93.82 accrued, 50 paid on it, 43.82 and the €40 stay due.
+        let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-03-03"),
+                                  payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(5000))],
+                                  imputation: .accessoriesFirst))
+        #expect(r.imputations.first?.toPenalty == eurCents(5000))
+        #expect(r.imputations.first?.toIndemnity == eurCents(0))
+        #expect(r.imputations.first?.toPrincipal == eurCents(0))
+        #expect(r.penalty == eurCents(9382))
+        #expect(r.outstandingPrincipal == eurCents(840_000))
+        #expect(r.balanceDue == eurCents(840_000 + 4382 + 4000))
+    }
+
+    @Test func accessoriesFirst_paymentBeforeDueDateGoesToPrincipal() throws {
+        let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-03-03"),
+                                  payments: [Settlement(day: ymd("2025-01-31"), amount: eurCents(300_000))],
+                                  imputation: .accessoriesFirst))
+        #expect(r.imputations.isEmpty)
+        #expect(r.segments.map(\.base) == [eurCents(540_000)])
+        #expect(r.outstandingPrincipal == eurCents(540_000))
+    }
+
+    @Test func paymentOrderInTheInputDoesNotMatter() throws {
+        let a = Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000))
+        let b = Settlement(day: ymd("2025-04-30"), amount: eurCents(540_000))
+        let forward = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"), payments: [a, b]))
+        let backward = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"), payments: [b, a]))
+        #expect(forward == backward)
+    }
+
     @Test func ex07_oneDayLate_indemnityDueForAnyDelay() throws {
         let r = try compute(.init(principal: eurCents(100_000), dueDate: ymd("2025-03-31"), endDate: ymd("2025-04-01")))
         #expect(r.daysLate == 1)
@@ -267,6 +297,15 @@ import RelanceCore
         #expect(r.segments.map(\.days) == [30])
         #expect(r.penalty == eurCents(10_808))
         #expect(r.warnings == [.stoppedByInsolvency(lastAccrualDay: ymd("2025-06-30"))])
+    }
+
+    @Test func insolvencyOpenedBeforeTheDueDateMeansNoPenaltyAndNoIndemnity() throws {
+        let r = try compute(.init(principal: eurCents(1_000_000), dueDate: ymd("2025-05-31"), endDate: ymd("2025-08-14"),
+                                  insolvencyOpening: ymd("2025-05-20")))
+        #expect(r.segments.isEmpty)
+        #expect(r.penalty == eurCents(0))
+        #expect(r.recoveryIndemnity == eurCents(0))
+        #expect(r.balanceDue == eurCents(1_000_000))
     }
 
     @Test func accrualBefore2013IsRefused() throws {

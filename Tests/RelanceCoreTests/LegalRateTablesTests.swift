@@ -35,8 +35,8 @@ import RelanceTestSupport
     ])
     func semesterReferenceDerivedFromChanges(halfYear: String, ecb: Int) throws {
         let t = try LegalTestData.rates()
-        let parts = halfYear.split(separator: "-H")
-        let h = try #require(HalfYear(year: Int(parts[0])!, half: Int(parts[1])!))
+        let h = try #require(HalfYear(halfYear))
+        #expect(h.description == halfYear)
         #expect(try t.ecbReferenceRate(for: h) == ecb)
         #expect(try t.statutoryPenaltyRate(for: h) == ecb + 1000)
     }
@@ -65,6 +65,17 @@ import RelanceTestSupport
                       ("2025-01-01", 1113), ("2025-07-01", 828), ("2026-01-01", 786)])
     func contractualFloorIsThreeTimesOtherCasesRate(date: String, floor: Int) throws {
         #expect(try LegalTestData.rates().contractualFloorRate(for: HalfYear(containing: ymd(date))) == floor)
+    }
+
+    @Test func halfYearBoundsAndText() throws {
+        let h = HalfYear(containing: ymd("2024-06-30"))
+        #expect(h.description == "2024-H1")
+        #expect(h.firstDay == ymd("2024-01-01"))
+        #expect(h.lastDay == ymd("2024-06-30"))
+        #expect(h.next.firstDay == ymd("2024-07-01"))
+        #expect(h.next.next.description == "2025-H1")
+        #expect(HalfYear(containing: ymd("2024-07-01")).half == 2)
+        for bad in ["2026-H3", "2026H2", "26-H1", "2026-h0", "abcd-H1", ""] { #expect(HalfYear(bad) == nil, "\(bad)") }
     }
 
     @Test func ecbReferenceRefusedBeyondVerifiedThroughNamingTheHalfYear() throws {

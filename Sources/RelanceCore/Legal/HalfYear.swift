@@ -16,6 +16,15 @@ public struct HalfYear: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.half = half
     }
 
+    /// Reads `2026-H2` (the form of `description`); nil for anything else.
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 7, u[4] == 0x2D, u[5] == 0x48 || u[5] == 0x68,
+              u[0..<4].allSatisfy({ (0x30...0x39).contains($0) }), let year = Int(String(decoding: u[0..<4], as: UTF8.self)),
+              u[6] == 0x31 || u[6] == 0x32 else { return nil }
+        self.init(year: year, half: Int(u[6] - 0x30))
+    }
+
     /// The half-year a day falls in.
     public init(containing day: Day) {
         let c = day.components

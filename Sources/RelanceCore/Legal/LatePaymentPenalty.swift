@@ -59,7 +59,8 @@ public enum LatePaymentPenalty {
         public var dayCount: DayCountBasis
         public var imputation: Imputation
         /// Opening judgment of safeguard, receivership or liquidation: accrual stops on the day
-        /// before it (L622-28 C. com., legal.md §1.7). Payments still reduce the balance.
+        /// before it (L622-28 C. com., legal.md §1.7). Payments still reduce the balance. When it
+        /// falls on or before the due date, the €40 is not owed either.
         public var insolvencyOpening: Day?
 
         public init(principal: Money, dueDate: Day, endDate: Day, payments: [Settlement] = [],
@@ -221,7 +222,10 @@ public enum LatePaymentPenalty {
             }
         }
 
-        let indemnity = isLate ? RecoveryIndemnity.perInvoice : .zero(.eur)
+        // No €40 when the opening judgment already barred payment at the due date (last sentence of
+        // L441-10 II as usually reproduced; unverified in the stored official copies, legal.md §11.6).
+        let barredAtDueDate = input.insolvencyOpening.map { $0 <= input.dueDate } ?? false
+        let indemnity = isLate && !barredAtDueDate ? RecoveryIndemnity.perInvoice : .zero(.eur)
         let imputeIndemnity = currency == .eur
         if isLate, !imputeIndemnity { warnings.append(.indemnityNotImputedInOtherCurrency(currency)) }
 

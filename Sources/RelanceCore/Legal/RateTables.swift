@@ -96,8 +96,8 @@ public struct RateTables: Sendable, Equatable {
     public let legalInterestMetadata: Metadata
     private let legalByHalfYear: [HalfYear: LegalInterestRow]
 
-    /// Builds tables from values (tests, or another source); the same checks as `parse` apply
-    /// to ordering, but there are no lines to report.
+    /// Builds tables from values already checked elsewhere: rows are sorted by date, not
+    /// re-validated (a repeated half-year keeps its last row). Files go through `parse`.
     public init(ecbChanges: [ECBChange], legalInterest: [LegalInterestRow], ecbMetadata: Metadata, legalInterestMetadata: Metadata) {
         self.ecbChanges = ecbChanges.sorted { $0.effectiveFrom < $1.effectiveFrom }
         self.legalInterest = legalInterest.sorted { $0.halfYear < $1.halfYear }
