@@ -11,7 +11,7 @@ import RelanceCore
 
     @Test func ex01_defaultRate_actual365_107days() throws {
         let r = try compute(.init(principal: eurCents(1_200_000), dueDate: ymd("2024-03-15"), endDate: ymd("2024-06-30"),
-                                  payments: [Settlement(day: ymd("2024-06-30"), amount: eurCents(1_200_000))]))
+                                  payments: [InvoiceSettlement(day: ymd("2024-06-30"), amount: eurCents(1_200_000))]))
         #expect(r.daysLate == 107)
         #expect(r.segments.count == 1)
         #expect(r.segments.first?.from == ymd("2024-03-16"))
@@ -67,8 +67,8 @@ import RelanceCore
 
     @Test func ex05_partialPayment_principalFirst_roundedOnce() throws {
         let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"),
-                                  payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000)),
-                                             Settlement(day: ymd("2025-04-30"), amount: eurCents(540_000))]))
+                                  payments: [InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(300_000)),
+                                             InvoiceSettlement(day: ymd("2025-04-30"), amount: eurCents(540_000))]))
         #expect(r.segments.map(\.days) == [31, 58])
         #expect(r.segments.map(\.base) == [eurCents(840_000), eurCents(540_000)])
         #expect(r.segments.map(\.rounded) == [eurCents(9382), eurCents(11_284)])  // 93.8153, 112.8378
@@ -81,7 +81,7 @@ import RelanceCore
 
     @Test func ex06_partialPayment_accessoriesFirst_art1343_1_amountToClear() throws {
         let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"),
-                                  payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000))],
+                                  payments: [InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(300_000))],
                                   imputation: .accessoriesFirst))
         let first = try #require(r.imputations.first)
         #expect(first.toPenalty == eurCents(9382))
@@ -98,8 +98,8 @@ import RelanceCore
 
     @Test func ex06_accessoriesFirst_secondPaymentAlsoPaysPenaltyFirst() throws {
         let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"),
-                                  payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000)),
-                                             Settlement(day: ymd("2025-04-30"), amount: eurCents(540_000))],
+                                  payments: [InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(300_000)),
+                                             InvoiceSettlement(day: ymd("2025-04-30"), amount: eurCents(540_000))],
                                   imputation: .accessoriesFirst))
         #expect(r.penalty == eurCents(20_945))
         #expect(r.imputations.last?.toPenalty == eurCents(11_563))
@@ -109,7 +109,7 @@ import RelanceCore
 
     @Test func ex05_vs_ex06_imputationDelta() throws {
         var input = LatePaymentPenalty.Input(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"),
-                                             payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000))])
+                                             payments: [InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(300_000))])
         let principalFirst = try compute(input)
         input.imputation = .accessoriesFirst
         let accessoriesFirst = try compute(input)
@@ -120,7 +120,7 @@ import RelanceCore
     @Test func accessoriesFirst_smallPaymentCoversOnlyPartOfThePenalty() throws {
         // EX-05's invoice, but only €50 on 2025-03-03: 93.82 accrued, 50 paid on it, 43.82 and the €40 stay due.
         let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-03-03"),
-                                  payments: [Settlement(day: ymd("2025-03-03"), amount: eurCents(5000))],
+                                  payments: [InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(5000))],
                                   imputation: .accessoriesFirst))
         #expect(r.imputations.first?.toPenalty == eurCents(5000))
         #expect(r.imputations.first?.toIndemnity == eurCents(0))
@@ -132,7 +132,7 @@ import RelanceCore
 
     @Test func accessoriesFirst_paymentBeforeDueDateGoesToPrincipal() throws {
         let r = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-03-03"),
-                                  payments: [Settlement(day: ymd("2025-01-31"), amount: eurCents(300_000))],
+                                  payments: [InvoiceSettlement(day: ymd("2025-01-31"), amount: eurCents(300_000))],
                                   imputation: .accessoriesFirst))
         #expect(r.imputations.isEmpty)
         #expect(r.segments.map(\.base) == [eurCents(540_000)])
@@ -140,8 +140,8 @@ import RelanceCore
     }
 
     @Test func paymentOrderInTheInputDoesNotMatter() throws {
-        let a = Settlement(day: ymd("2025-03-03"), amount: eurCents(300_000))
-        let b = Settlement(day: ymd("2025-04-30"), amount: eurCents(540_000))
+        let a = InvoiceSettlement(day: ymd("2025-03-03"), amount: eurCents(300_000))
+        let b = InvoiceSettlement(day: ymd("2025-04-30"), amount: eurCents(540_000))
         let forward = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"), payments: [a, b]))
         let backward = try compute(.init(principal: eurCents(840_000), dueDate: ymd("2025-01-31"), endDate: ymd("2025-04-30"), payments: [b, a]))
         #expect(forward == backward)
@@ -275,16 +275,16 @@ import RelanceCore
         #expect(onTime.recoveryIndemnity == eurCents(0))
         #expect(onTime.daysLate == 0)
         let earlyFull = try compute(.init(principal: eurCents(50_000), dueDate: ymd("2025-03-31"), endDate: ymd("2025-05-31"),
-                                          payments: [Settlement(day: ymd("2025-03-20"), amount: eurCents(50_000))]))
+                                          payments: [InvoiceSettlement(day: ymd("2025-03-20"), amount: eurCents(50_000))]))
         #expect(earlyFull.penalty == eurCents(0))
         #expect(earlyFull.recoveryIndemnity == eurCents(0))
         #expect(earlyFull.segments.isEmpty)
     }
 
     @Test func paymentsAfterEndAreIgnoredWithAWarningAndOverpaymentReported() throws {
-        let late = Settlement(day: ymd("2025-05-01"), amount: eurCents(1000))
+        let late = InvoiceSettlement(day: ymd("2025-05-01"), amount: eurCents(1000))
         let r = try compute(.init(principal: eurCents(100_000), dueDate: ymd("2025-03-31"), endDate: ymd("2025-04-01"),
-                                  payments: [Settlement(day: ymd("2025-04-01"), amount: eurCents(110_000)), late]))
+                                  payments: [InvoiceSettlement(day: ymd("2025-04-01"), amount: eurCents(110_000)), late]))
         #expect(r.warnings.contains(.paymentAfterEndDate(late)))
         // 1,100.00 paid for 1,000.00 + 0.36 + 40: 59.64 too much.
         #expect(r.warnings.contains(.overpayment(excess: eurCents(5964))))
@@ -320,7 +320,7 @@ import RelanceCore
         }
         #expect(throws: LegalComputationError.self) {
             try compute(.init(principal: eurCents(100), dueDate: ymd("2025-03-31"), endDate: ymd("2025-04-30"),
-                              payments: [Settlement(day: ymd("2025-04-01"), amount: Money(minor: 100, currency: Currency("USD")!))]))
+                              payments: [InvoiceSettlement(day: ymd("2025-04-01"), amount: Money(minor: 100, currency: Currency("USD")!))]))
         }
         // An absurd amount overflows 64-bit cents in the exact sum: an error, not a trap.
         #expect(throws: LegalComputationError.amountTooLarge) {
@@ -363,7 +363,7 @@ import RelanceCore
     @Test func privateIndividualCreditorUsesRate1AndPaymentsReduceTheBase() throws {
         let r = try LegalInterest.compute(.init(principal: eurCents(100_000), formalNoticeReceived: ymd("2026-01-31"),
                                                 endDate: ymd("2026-03-31"),
-                                                payments: [Settlement(day: ymd("2026-02-28"), amount: eurCents(40_000))],
+                                                payments: [InvoiceSettlement(day: ymd("2026-02-28"), amount: eurCents(40_000))],
                                                 category: .privateIndividualCreditor), rates: LegalTestData.rates())
         #expect(r.segments.map(\.days) == [28, 31])
         #expect(r.segments.map(\.base) == [eurCents(100_000), eurCents(60_000)])

@@ -52,7 +52,7 @@ public enum LatePaymentPenalty {
         /// Last day that can bear interest: the full-payment date, or the as-of date if unpaid.
         public var endDate: Day
         /// Payments, in any order; those after `endDate` are ignored with a warning.
-        public var payments: [Settlement]
+        public var payments: [InvoiceSettlement]
         public var debtor: CustomerKind
         public var rate: RateClause
         public var semesterMode: SemesterMode
@@ -63,7 +63,7 @@ public enum LatePaymentPenalty {
         /// falls on or before the due date, the €40 is not owed either.
         public var insolvencyOpening: Day?
 
-        public init(principal: Money, dueDate: Day, endDate: Day, payments: [Settlement] = [],
+        public init(principal: Money, dueDate: Day, endDate: Day, payments: [InvoiceSettlement] = [],
                     debtor: CustomerKind = .business, rate: RateClause = .statutoryDefault,
                     semesterMode: SemesterMode = .split, dayCount: DayCountBasis = .actual365,
                     imputation: Imputation = .principalFirst, insolvencyOpening: Day? = nil) {
@@ -81,7 +81,7 @@ public enum LatePaymentPenalty {
         /// The agreed rate was below 3 × the legal rate of `halfYear` and was raised to `floor`.
         case agreedRateBelowFloor(halfYear: HalfYear, agreed: Int, floor: Int)
         /// A payment dated after the end date did not take part in the computation.
-        case paymentAfterEndDate(Settlement)
+        case paymentAfterEndDate(InvoiceSettlement)
         /// Payments exceed the principal plus accessories by `excess`.
         case overpayment(excess: Money)
         /// Accrual stopped on `lastAccrualDay` because of the insolvency opening judgment.
@@ -109,7 +109,7 @@ public enum LatePaymentPenalty {
 
     /// How one payment made after the due date was imputed.
     public struct ImputedPayment: Sendable, Equatable {
-        public var settlement: Settlement
+        public var settlement: InvoiceSettlement
         public var toPenalty: Money
         public var toIndemnity: Money
         public var toPrincipal: Money
@@ -156,7 +156,7 @@ public enum LatePaymentPenalty {
 
         var warnings: [Warning] = []
         let payments = input.payments.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map(\.element)
-        var considered: [Settlement] = []
+        var considered: [InvoiceSettlement] = []
         for p in payments {
             if p.day > input.endDate { warnings.append(.paymentAfterEndDate(p)) } else { considered.append(p) }
         }
@@ -165,7 +165,7 @@ public enum LatePaymentPenalty {
         var principal = input.principal.minor
         var early: Int64 = 0
         var paidLate: Int64 = 0
-        var late: [Settlement] = []
+        var late: [InvoiceSettlement] = []
         for p in considered {
             if p.day <= input.dueDate {
                 early = try checkedSum(early, p.amount.minor)

@@ -16,11 +16,11 @@ public enum LegalInterest {
         public var formalNoticeReceived: Day
         /// Full-payment day, or the as-of date if unpaid.
         public var endDate: Day
-        public var payments: [Settlement]
+        public var payments: [InvoiceSettlement]
         public var category: RateTables.LegalRateCategory
         public var dayCount: DayCountBasis
 
-        public init(principal: Money, formalNoticeReceived: Day, endDate: Day, payments: [Settlement] = [],
+        public init(principal: Money, formalNoticeReceived: Day, endDate: Day, payments: [InvoiceSettlement] = [],
                     category: RateTables.LegalRateCategory = .otherCases, dayCount: DayCountBasis = .actual365) {
             self.principal = principal; self.formalNoticeReceived = formalNoticeReceived; self.endDate = endDate
             self.payments = payments; self.category = category; self.dayCount = dayCount
