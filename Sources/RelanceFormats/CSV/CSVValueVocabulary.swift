@@ -1,0 +1,59 @@
+import RelanceCore
+
+/// The enumerated values a CSV export may write, compared like header labels
+/// (case, accents, spaces and punctuation ignored).
+public enum CSVValueVocabulary {
+    /// What the `type` column says about a document. nil: unknown value (a row error).
+    public enum DocumentType: Sendable, Equatable {
+        case invoice
+        case creditNote
+    }
+
+    /// `invoice`, `facture`, `F`, `FA` or empty: an invoice (a negative amount still makes it a
+    /// credit note). `credit-note`, `credit_note`, `avoir`, `AV`, `credit` (and `facture d'avoir`,
+    /// `note de crédit`): a credit note.
+    public static func documentType(_ text: String) -> DocumentType? {
+        switch CSVHeaderTable.valueKey(text) {
+        case "", "invoice", "facture", "f", "fa", "fac", "fact": return .invoice
+        case "creditnote", "avoir", "av", "credit", "factureavoir", "facturedavoir", "notedecredit", "creditmemo": return .creditNote
+        default: return nil
+        }
+    }
+
+    /// `business` (the default when empty) or `consumer`; French `particulier` is a consumer,
+    /// `professionnel`, `entreprise`, `société` and `B2B` are businesses.
+    public static func customerKind(_ text: String) -> CustomerKind? {
+        switch CSVHeaderTable.valueKey(text) {
+        case "", "business", "professionnel", "professionnelle", "pro", "entreprise", "societe", "b2b", "company": return .business
+        case "consumer", "particulier", "particuliere", "b2c", "individual", "private", "consommateur": return .consumer
+        default: return nil
+        }
+    }
+
+    /// Country names French exports write instead of ISO 3166 codes.
+    static let countryNames: [String: String] = [
+        "france": "FR", "belgique": "BE", "belgium": "BE", "suisse": "CH", "switzerland": "CH", "luxembourg": "LU",
+        "allemagne": "DE", "germany": "DE", "espagne": "ES", "spain": "ES", "italie": "IT", "italy": "IT",
+        "royaumeuni": "GB", "unitedkingdom": "GB", "paysbas": "NL", "netherlands": "NL", "monaco": "MC",
+        "portugal": "PT", "autriche": "AT", "austria": "AT", "irlande": "IE", "ireland": "IE",
+    ]
+
+    /// A two-letter code (upper-cased), or a common country name; nil otherwise.
+    public static func country(_ text: String) -> String? {
+        let key = CSVHeaderTable.valueKey(text)
+        if key.utf8.count == 2 && key.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return key.uppercased() }
+        return countryNames[key]
+    }
+
+    /// A two-letter language code (lower-cased), or French / English named in either language.
+    public static func language(_ text: String) -> String? {
+        let key = CSVHeaderTable.valueKey(text)
+        switch key {
+        case "francais", "french", "frfr": return "fr"
+        case "anglais", "english", "engb", "enus": return "en"
+        default:
+            if key.utf8.count == 2 && key.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { return key }
+            return nil
+        }
+    }
+}
