@@ -1,0 +1,308 @@
+import GRDB
+import RelanceCore
+
+extension Store {
+    /// The first, certain allocation rule, run after each ingest; idempotent and incremental.
+    ///
+    /// Every payment with an unallocated remainder that names invoices (its `invoice_number`
+    /// field, else exact tokens of its reference text: `ExactReferenceAllocator`) pays them in
+    /// order, up to their open amounts, in the same currency and for the same customer (a
+    /// payment without customer takes the customer of the first invoice it names). Then every
+    /// credit note naming its original invoice is set against it. Payments are taken by date,
+    /// then id, so the result does not depend on the order files arrived in a run. Remainders
+    /// stay as the customer's unapplied credit; reversals (negative payments) are not touched.
+    /// A payment that names an invoice not yet known is retried by the next pass.
+    public func applyExactAllocations(at timestamp: String) throws -> AllocationStats {
+        try applyExactAllocations(at: timestamp, preloadAbove: 50_000)
+    }
+
+    /// `preloadAbove`: from how many candidate payments all invoices are read at once
+    /// (tests lower it to run both lookup strategies on small data).
+    func applyExactAllocations(at timestamp: String, preloadAbove: Int) throws -> AllocationStats {
+        try queue.write { db in
+            let pass = try ExactAllocationPass(db: db, timestamp: timestamp, preloadAbove: preloadAbove)
+            try pass.run()
+            let stats = pass.stats
+            if stats.total > 0 || stats.paymentsIdentified > 0 {
+                var detail = JSONText()
+                detail.add("from_payments", stats.fromPayments)
+                detail.add("from_credit_notes", stats.fromCreditNotes)
+                detail.add("payments_identified", stats.paymentsIdentified)
+                var amounts = JSONText()
+                for (currency, amount) in stats.amounts.sorted(by: { $0.key < $1.key }) { amounts.add(currency.code, amount) }
+                detail.addRaw("amounts", amounts.json)
+                try Self.insertEvent(db, at: timestamp, actor: "relance", kind: "allocation.pass", subjectType: nil,
+                                     subjectId: nil, detail: detail.json, sourceFileId: nil)
+            }
+            return stats
+        }
+    }
+}
+
+/// One run of the exact allocation rule inside its write transaction.
+///
+/// Invoices are looked up by number through a cache that also tracks their open amount as the
+/// pass allocates. A small pass (a few new payments) queries the number index per token; a
+/// large one (the first load) reads all invoices once, which is several times cheaper than
+/// hundreds of thousands of point queries. When the allocations table starts empty, its
+/// indexes are dropped for the pass and rebuilt at the end.
+final class ExactAllocationPass {
+    private let db: Database
+    private let timestamp: String
+    private(set) var stats = AllocationStats()
+
+    private struct Invoice {
+        var id: Int64
+        var customerId: String
+        var currency: Currency
+        var open: Int64
+    }
+
+    private struct Candidate {
+        var id: Int64
+        var customerId: String?
+        var date: Int32
+        var remainder: Int64
+        var currency: Currency
+        var invoiceNumber: String?
+        var reference: String?
+    }
+
+    private var invoices: [Invoice] = []
+    private var byNumber: [String: Int] = [:]
+    private var notInvoices = Set<String>()
+    /// True when every invoice is in `byNumber`: a miss needs no query.
+    private var complete = false
+    /// True when the allocations table was empty at the start: nothing is allocated yet.
+    private let startedEmpty: Bool
+
+    private let lookup: RawStatement
+    private let allocatedToInvoice: RawStatement
+    private let insert: RawStatement
+    private let setCustomer: RawStatement
+
+    private let preloadAbove: Int
+
+    init(db: Database, timestamp: String, preloadAbove: Int) throws {
+        self.db = db
+        self.timestamp = timestamp
+        self.preloadAbove = preloadAbove
+        startedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM allocations)") ?? true
+        lookup = try RawStatement(db, "SELECT id, customer_id, currency, amount, kind FROM documents WHERE number = ?")
+        allocatedToInvoice = try RawStatement(db, "SELECT IFNULL(SUM(amount), 0) FROM allocations WHERE invoice_id = ?")
+        insert = try RawStatement(db, """
+            INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, currency, rule, evidence, confirmed_by,
+                                     created_at, source_file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
+            """)
+        setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ?")
+    }
+
+    func run() throws {
+        let candidates = try loadCandidatePayments()
+        let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
+        if candidates.count > preloadAbove && candidates.count * 8 > invoiceCount {
+            try preloadInvoices()
+        }
+        let indexes = startedEmpty ? try SecondaryIndexes.drop(db, table: "allocations") : []
+        try allocatePayments(candidates)
+        try allocateCreditNotes()
+        try SecondaryIndexes.create(db, indexes)
+    }
+
+    // MARK: Invoices by number
+
+    /// The index in `invoices` of the invoice with this number, nil when no invoice has it.
+    private func invoice(_ number: Substring) throws -> Int? {
+        let key = String(number)
+        if let i = byNumber[key] { return i }
+        if complete || notInvoices.contains(key) { return nil }
+        lookup.bind(1, number)
+        guard try lookup.query() else {
+            notInvoices.insert(key)
+            return nil
+        }
+        guard lookup.string(4) == DocumentKind.invoice.rawValue, let currency = lookup.currency(2) else {
+            lookup.finish()
+            notInvoices.insert(key)
+            return nil
+        }
+        var inv = Invoice(id: lookup.int64(0), customerId: lookup.string(1), currency: currency, open: lookup.int64(3))
+        lookup.finish()
+        if !startedEmpty {
+            allocatedToInvoice.bind(1, inv.id)
+            if try allocatedToInvoice.query() {
+                inv.open -= allocatedToInvoice.int64(0)
+                allocatedToInvoice.finish()
+            }
+        }
+        invoices.append(inv)
+        byNumber[key] = invoices.count - 1
+        return invoices.count - 1
+    }
+
+    /// Reads every invoice and its open amount once (documents in id order, merged with the
+    /// allocation sums read in invoice id order through the covering index).
+    private func preloadInvoices() throws {
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE kind = 'invoice'") ?? 0
+        invoices.reserveCapacity(total)
+        byNumber.reserveCapacity(total)
+        let docs = try RawStatement(db, "SELECT id, number, customer_id, currency, amount FROM documents WHERE kind = 'invoice' ORDER BY id")
+        let sums = try RawStatement(db, "SELECT invoice_id, SUM(amount) FROM allocations GROUP BY invoice_id ORDER BY invoice_id")
+        var sumsLeft = try !startedEmpty && sums.query()
+        var row = try docs.query()
+        while row {
+            if let currency = docs.currency(3) {
+                let id = docs.int64(0)
+                var open = docs.int64(4)
+                while sumsLeft && sums.int64(0) < id { sumsLeft = try sums.next() }
+                if sumsLeft && sums.int64(0) == id { open -= sums.int64(1) }
+                invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, open: open))
+                byNumber[docs.string(1)] = invoices.count - 1
+            }
+            row = try docs.next()
+        }
+        if sumsLeft { sums.finish() }
+        complete = true
+    }
+
+    // MARK: Payments
+
+    private func loadCandidatePayments() throws -> [Candidate] {
+        let remainder = startedEmpty
+            ? "p.amount"
+            : "p.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)"
+        let query = try RawStatement(db, """
+            SELECT p.id, p.customer_id, p.date, \(remainder), p.currency, p.invoice_number, p.reference
+            FROM payments p
+            WHERE p.amount > 0 AND (p.invoice_number IS NOT NULL OR p.reference IS NOT NULL)
+            """)
+        var out: [Candidate] = []
+        var row = try query.query()
+        while row {
+            let left = query.int64(3)
+            if left > 0, let currency = query.currency(4) {
+                out.append(Candidate(id: query.int64(0), customerId: query.stringOrNil(1),
+                                     date: Int32(truncatingIfNeeded: query.int64(2)), remainder: left, currency: currency,
+                                     invoiceNumber: query.stringOrNil(5), reference: query.stringOrNil(6)))
+            }
+            row = try query.next()
+        }
+        // By date, then id: rows come in id order, so a stable sort on the date is enough.
+        if !out.indices.dropFirst().allSatisfy({ out[$0 - 1].date <= out[$0].date }) {
+            let keys = out.indices.map { (out[$0].date, $0) }.sorted { $0 < $1 }
+            out = keys.map { out[$0.1] }
+        }
+        return out
+    }
+
+    private func allocatePayments(_ candidates: [Candidate]) throws {
+        var opens: [Int64] = []
+        var targets: [Int] = []
+        var targetNumbers: [String] = []
+        for p in candidates {
+            var lookupError: Error?
+            let fromField = p.invoiceNumber.map { !$0.trimmingBlanks().isEmpty } ?? false
+            let named = ExactReferenceAllocator.namedInvoices(invoiceNumber: p.invoiceNumber, reference: p.reference) { token in
+                do { return try self.invoice(token) != nil } catch { lookupError = error; return false }
+            }
+            if let lookupError { throw lookupError }
+            guard !named.isEmpty else { continue }
+            var customer = p.customerId
+            opens.removeAll(keepingCapacity: true)
+            targets.removeAll(keepingCapacity: true)
+            targetNumbers.removeAll(keepingCapacity: true)
+            for number in named {
+                guard let i = try invoice(Substring(number)) else { continue }
+                let inv = invoices[i]
+                guard inv.currency == p.currency, inv.open > 0 else { continue }
+                if let c = customer {
+                    guard c == inv.customerId else { continue }
+                } else {
+                    customer = inv.customerId
+                }
+                opens.append(inv.open)
+                targets.append(i)
+                targetNumbers.append(number)
+            }
+            guard !targets.isEmpty else { continue }
+            let takes = ExactReferenceAllocator.spread(p.remainder, over: opens)
+            var allocated = false
+            for (k, take) in takes.enumerated() where take > 0 {
+                let i = targets[k]
+                insert.bind(1, invoices[i].id)
+                insert.bind(2, p.id)
+                insert.bindNull(3)
+                insert.bind(4, take)
+                insert.bind(5, p.currency)
+                insert.bind(6, AllocationRule.exactInvoiceNumber.rawValue)
+                if fromField {
+                    insert.bind(7, "payment invoice_number field: ", targetNumbers[k])
+                } else {
+                    insert.bind(7, "payment reference text token: ", targetNumbers[k])
+                }
+                insert.bind(8, timestamp)
+                try insert.execute()
+                invoices[i].open -= take
+                stats.fromPayments += 1
+                try add(take, p.currency)
+                allocated = true
+            }
+            if allocated && p.customerId == nil, let customer {
+                setCustomer.bind(1, customer)
+                setCustomer.bind(2, p.id)
+                try setCustomer.execute()
+                stats.paymentsIdentified += 1
+            }
+        }
+    }
+
+    private func add(_ amount: Int64, _ currency: Currency) throws {
+        let (sum, overflow) = stats.amounts[currency, default: 0].addingReportingOverflow(amount)
+        if overflow { throw StoreError.overflow("allocated amounts in \(currency)") }
+        stats.amounts[currency] = sum
+    }
+
+    // MARK: Credit notes
+
+    private func allocateCreditNotes() throws {
+        let remainder = startedEmpty
+            ? "d.amount"
+            : "d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.credit_note_id = d.id), 0)"
+        // Credit notes allocated earlier in this pass: none (payments only create payment rows).
+        let query = try RawStatement(db, """
+            SELECT d.id, d.customer_id, d.currency, \(remainder), d.original_invoice, d.number
+            FROM documents d
+            WHERE d.kind = 'credit_note' AND d.original_invoice IS NOT NULL
+            ORDER BY d.issue_date, d.id
+            """)
+        struct Note { var id: Int64; var customerId: String; var currency: Currency; var remainder: Int64; var original: String }
+        var notes: [Note] = []
+        var row = try query.query()
+        while row {
+            if query.int64(3) > 0, let currency = query.currency(2) {
+                notes.append(Note(id: query.int64(0), customerId: query.string(1), currency: currency,
+                                  remainder: query.int64(3), original: query.string(4)))
+            }
+            row = try query.next()
+        }
+        for note in notes {
+            guard let i = try invoice(Substring(note.original)) else { continue }
+            let inv = invoices[i]
+            guard inv.currency == note.currency, inv.customerId == note.customerId, inv.open > 0 else { continue }
+            let take = min(inv.open, note.remainder)
+            insert.bind(1, inv.id)
+            insert.bindNull(2)
+            insert.bind(3, note.id)
+            insert.bind(4, take)
+            insert.bind(5, note.currency)
+            insert.bind(6, AllocationRule.creditNoteOriginal.rawValue)
+            insert.bind(7, "credit note original_invoice field: ", note.original)
+            insert.bind(8, timestamp)
+            try insert.execute()
+            invoices[i].open -= take
+            stats.fromCreditNotes += 1
+            try add(take, note.currency)
+        }
+    }
+}

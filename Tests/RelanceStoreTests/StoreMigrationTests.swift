@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Testing
+import RelanceCore
+@testable import RelanceStore
+
+@Suite struct StoreMigrationTests {
+    static func temporaryPath() -> String {
+        NSTemporaryDirectory() + "relance-store-tests-\(UInt64.random(in: 0...UInt64.max))/nested/relance.sqlite"
+    }
+
+    @Test func fileStoreCreatesFolderAndAppliesV1InWALWithForeignKeys() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
+        let store = try Store(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try store.appliedMigrations() == ["v1"])
+        let (mode, sync, fk) = try store.queue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 1)  // NORMAL
+        #expect(fk == 1)
+        let tables = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name")
+        }
+        #expect(tables == ["allocations", "attachments", "companies", "customers", "documents", "events", "ingested_files", "payments"])
+    }
+
+    @Test func reopeningKeepsDataAndMigratesNothingTwice() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
+        do {
+            let store = try Store(path: path)
+            try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 100)]), file: "a.csv")
+        }
+        let again = try Store(path: path)
+        #expect(try again.appliedMigrations() == ["v1"])
+        #expect(try again.counts() == StoreCounts(customers: 1, documents: 1, payments: 0, allocations: 0))
+        #expect(try again.fileOutcome(sha256: T.file("a.csv").sha256) == .ingested)
+    }
+
+    @Test func foreignKeysAreEnforced() throws {
+        let store = try Store.inMemory()
+        #expect(throws: DatabaseError.self) {
+            try store.queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO documents (number, customer_id, kind, issue_date, currency, amount)
+                    VALUES ('X', 'nobody', 'invoice', 0, 'EUR', 1)
+                    """)
+            }
+        }
+    }
+}
