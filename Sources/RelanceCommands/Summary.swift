@@ -10,6 +10,10 @@ public struct Summary {
     public var ingest: IngestReport?
     public var report: ReportSummary?
 
+    public init(asOf: Day, home: RelanceHome) {
+        self.asOf = asOf; self.home = home
+    }
+
     public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 }
 
     public static func printError(_ message: String) {
@@ -27,7 +31,10 @@ public struct Summary {
                 switch f.outcome {
                 case .ingested:
                     var s = "  ok  \(name)  \(f.format), \(f.records) record(s)"
-                    if let st = f.stats, st.updatedTotal > 0 { s += ", \(st.updatedTotal) updated" }
+                    if let st = f.stats {
+                        let updated = st.customers.updated + st.documents.updated + st.payments.updated
+                        if updated > 0 { s += ", \(updated) updated (journaled)" }
+                    }
                     lines.append(s)
                     for n in f.issues { lines.append("        note: \(n)") }
                 case .alreadyIngested:
@@ -41,7 +48,8 @@ public struct Summary {
                 lines.append("Due dates derived from payment terms: \(ingest.derivedDueDates) document(s)")
             }
             if let a = ingest.allocation {
-                lines.append("Allocations: \(a.created) new (\(a.paymentsTouched) payment(s), \(a.creditNotesTouched) credit note(s)), \(a.released) released")
+                lines.append("Allocations: \(a.fromPayments) from payments naming their invoice, \(a.fromCreditNotes) from credit notes"
+                    + (a.paymentsIdentified > 0 ? ", \(a.paymentsIdentified) payer(s) identified by the invoice they named" : ""))
             }
         }
         if let report {

@@ -81,7 +81,7 @@ public enum IngestStage {
         let name = url.lastPathComponent
         let bytes = try FileOps.readBytes(url)
         let sha = FileOps.sha256Hex(bytes)
-        let info = IngestedFileInfo(sha256: sha, name: name, size: bytes.count, format: "")
+        let info = IngestedFileInfo(sha256: sha, name: name, size: Int64(bytes.count), format: "")
         if try store.fileOutcome(sha256: sha) == .ingested {
             try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
             return FileReport(name: name, format: "", outcome: .alreadyIngested, records: 0, issues: [], stats: nil)
@@ -96,9 +96,10 @@ public enum IngestStage {
         fileInfo.format = batch.format
         let stats: IngestStats
         do {
-            try AttachmentVault(root: ctx.home.store.deletingLastPathComponent().appendingPathComponent("attachments")).save(batch.attachments)
             stats = try store.ingest(batch, file: fileInfo, at: ctx.timestamp, actor: ctx.actor)
-        } catch let error as StoreError where error.isInputProblem {
+        } catch let error as StoreError {
+            // The store refuses what contradicts what it holds (a number given to two customers…):
+            // a problem of the file, which is quarantined like any other bad input.
             return try reject(url, info: fileInfo, format: batch.format, issues: ["\(name): \(error)"], ctx: ctx, store: store)
         }
         try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
