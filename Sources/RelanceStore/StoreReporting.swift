@@ -8,3 +8,31 @@ extension Store {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE due_date_derived = 1") ?? 0 }
     }
 }
+
+/// One entry of the append-only journal.
+public struct JournalEvent: Sendable, Equatable {
+    public var id: Int64
+    public var at: String
+    public var actor: String
+    public var kind: String
+    public var subjectType: String?
+    public var subjectId: String?
+    public var detail: String?
+}
+
+extension Store {
+    /// Journal entries, oldest first, optionally of one kind and/or about one subject.
+    public func events(kind: String? = nil, subjectId: String? = nil) throws -> [JournalEvent] {
+        try queue.read { db in
+            var sql = "SELECT id, at, actor, kind, subject_type, subject_id, detail FROM events WHERE 1"
+            var args: [DatabaseValueConvertible?] = []
+            if let kind { sql += " AND kind = ?"; args.append(kind) }
+            if let subjectId { sql += " AND subject_id = ?"; args.append(subjectId) }
+            sql += " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                JournalEvent(id: r["id"], at: r["at"], actor: r["actor"], kind: r["kind"], subjectType: r["subject_type"],
+                             subjectId: r["subject_id"], detail: r["detail"])
+            }
+        }
+    }
+}
