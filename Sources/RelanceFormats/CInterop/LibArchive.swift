@@ -58,7 +58,6 @@ enum LibArchive {
     final class MemoryReader {
         private let handle: OpaquePointer
         private let source: MemorySource
-        private let chunk: UnsafeMutableRawBufferPointer
         private var opened = false
 
         /// Copies `bytes` (libarchive keeps pointers into the buffer between calls, so it must
@@ -71,7 +70,6 @@ enum LibArchive {
             }
             handle = a
             source = MemorySource(bytes: bytes)
-            chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: LibArchive.readBlockSize, alignment: 16)
             archive_read_support_format_zip_seekable(a)
             archive_read_support_format_tar(a)
             archive_read_support_filter_gzip(a)
@@ -92,7 +90,6 @@ enum LibArchive {
 
         deinit {
             archive_read_free(handle)
-            chunk.deallocate()
         }
 
         /// libarchive's name for the format it recognised (`ZIP 2.0 (deflation)`, `POSIX ustar format`…).
@@ -149,20 +146,31 @@ enum LibArchive {
             )
         }
 
-        /// Decompresses up to `maxCount` (at most one block) more bytes of the current entry and
-        /// appends them to `output`. Returns how many were appended, 0 at the end of the entry.
-        /// Any libarchive complaint — bad CRC, truncated data, corrupt deflate stream — throws,
-        /// warnings included: a bundle is accepted whole or not at all.
-        func readData(appendingTo output: inout [UInt8], maxCount: Int = LibArchive.readBlockSize) throws(Failure) -> Int {
-            let count = min(max(maxCount, 1), chunk.count)
-            let n = archive_read_data(handle, chunk.baseAddress, count)
-            if n < 0 {
-                throw Failure(message: LibArchive.errorMessage(handle, fallback: "unreadable entry data"))
+        /// Decompresses the next block of the current entry (libarchive's own buffer, at most
+        /// a few hundred KiB) and appends it to `output`. Returns how many bytes were appended,
+        /// 0 at the end of the entry. Any libarchive complaint — bad CRC, truncated data, corrupt
+        /// deflate stream — throws, warnings included: a bundle is accepted whole or not at all.
+        /// A block that does not start where the previous one ended (a hole) throws too.
+        func readData(appendingTo output: inout [UInt8]) throws(Failure) -> Int {
+            // Empty blocks are legal mid-entry; a long run of them is not progress.
+            for _ in 0..<1024 {
+                var block: UnsafeRawPointer?
+                var size = 0
+                var offset: Int64 = 0
+                let status = archive_read_data_block(handle, &block, &size, &offset)
+                if status == ARCHIVE_EOF { return 0 }
+                guard status == ARCHIVE_OK else {
+                    throw Failure(message: LibArchive.errorMessage(handle, fallback: "unreadable entry data"))
+                }
+                guard offset == Int64(output.count) else {
+                    throw Failure(message: "entry data has a hole at offset \(output.count)")
+                }
+                if size > 0, let block {
+                    output.append(contentsOf: UnsafeRawBufferPointer(start: block, count: size))
+                    return size
+                }
             }
-            if n > 0 {
-                output.append(contentsOf: UnsafeRawBufferPointer(start: chunk.baseAddress, count: n))
-            }
-            return n
+            throw Failure(message: "entry data makes no progress")
         }
     }
 
