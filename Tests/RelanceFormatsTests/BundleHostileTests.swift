@@ -13,6 +13,7 @@ import RelanceTestSupport
     }
 
     static let notRegular = "; only regular files are accepted"
+    static let gzipMismatch = "archive is damaged or truncated: gzip CRC-32 or length mismatch (or several gzip members, which are not supported)"
 
     static let exact: [Case] = [
         Case(file: "zip-slip.zip", location: "../../etc/x", reason: "entry path contains a `..` component (path traversal)"),
@@ -35,6 +36,9 @@ import RelanceTestSupport
         Case(file: "fifo.tar", location: "pipe.csv", reason: "entry is a FIFO (named pipe)" + notRegular),
         Case(file: "encrypted-flag.zip", location: "secret.csv", reason: "entry is encrypted; encrypted bundles are not accepted"),
         Case(file: "nested-deep.zip", location: "l1.zip/l2.zip", reason: "bundle nested more than one level deep"),
+        // libarchive does not check the gzip trailer; Relance does.
+        Case(file: "bad-crc.tar.gz", location: nil, reason: gzipMismatch),
+        Case(file: "multi-member.tar.gz", location: nil, reason: gzipMismatch),
         Case(file: "empty.zip", location: nil, reason: "bundle holds no files"),
         Case(file: "empty.tar", location: nil, reason: "bundle holds no files"),
         Case(file: "only-litter.zip", location: nil,
@@ -171,5 +175,70 @@ import RelanceTestSupport
         let bytes = try BundleTestTools.bytes(at: directory.appendingPathComponent("many-entries.zip"))
         #expect(BundleTestTools.issue { _ = try BundleReader().members(of: bytes, fileName: "m.zip") }
                 == InputIssue(file: "m.zip", reason: "bundle holds more than 10000 entries"))
+    }
+}
+
+/// The measurements the limits rely on, checked against an independent reader.
+@Suite struct BundleMeasurementTests {
+    @Test(.enabled(if: BundleTestTools.has("python3"), "python3 is absent: compressed-size check skipped"))
+    func compressedBytesConsumedPerZipEntryAreExact() throws {
+        var writer = ArchiveWriter()
+        writer.add(name: "zeros.bin", bytes: [UInt8](repeating: 0, count: 3 * 1024 * 1024))
+        writer.add(name: "noise.bin", bytes: BundleTestTools.noise(count: 300_000, seed: 4))
+        writer.add(name: "small.csv", bytes: Array("n;m\nF-1;1,00\n".utf8))
+        let zip = try writer.zipBytes()
+        let path = try BundleTestTools.write(zip, name: "m.zip").path
+        let run = try BundleTestTools.run("python3", ["-c", """
+            import sys, zipfile
+            print(" ".join(str(i.compress_size) for i in zipfile.ZipFile(sys.argv[1]).infolist()))
+            """, path])
+        let expected = run.output.split(whereSeparator: \.isWhitespace).compactMap { Int64($0) }
+        #expect(expected.count == 3)
+
+        let reader = try LibArchive.MemoryReader(bytes: zip)
+        var measured: [Int64] = []
+        while try reader.nextEntry() != nil {
+            let start = reader.rawBytesConsumed
+            var sink: [UInt8] = []
+            while try reader.readData(appendingTo: &sink) > 0 {}
+            measured.append(reader.rawBytesConsumed - start)
+        }
+        #expect(measured == expected)
+    }
+
+    @Test func crc32MatchesTheStandardCheckValue() {
+        var crc = CRC32()
+        crc.update(Array("123456789".utf8))
+        #expect(crc.value == 0xCBF4_3926)
+        var split = CRC32()
+        split.update(Array("12345".utf8))
+        split.update(Array("6789".utf8))
+        #expect(split.value == 0xCBF4_3926)
+        var long = CRC32()
+        long.update([UInt8](repeating: 0, count: 1000))
+        #expect(long.value == 0x060B_1780)  // Python: zlib.crc32(bytes(1000))
+    }
+
+    @Test func flippedBytesNeverYieldUnexpectedContent() throws {
+        // Every byte of good.zip and good.tar.gz flipped in turn: the reader refuses the
+        // archive or returns members whose bytes are among the originals (CRCs cover data,
+        // not names, so a flipped name may come through). It never traps.
+        let contents = Set(BundleReaderTests.good.map { Array($0.1.utf8) })
+        for file in ["good.zip", "good.tar.gz"] {
+            let original = try Fixtures.bytes("hostile/\(file)")
+            var refused = 0
+            for i in original.indices {
+                var bytes = original
+                bytes[i] ^= 0xA5
+                do {
+                    for m in try BundleReader().members(of: bytes, fileName: file) {
+                        #expect(contents.contains(m.bytes), "\(file) flipped at \(i): \(m.name)")
+                    }
+                } catch {
+                    refused += 1
+                }
+            }
+            #expect(refused > original.count / 4, "\(file): only \(refused) of \(original.count) flips refused")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RelanceCore
 import RelanceTestSupport
@@ -71,6 +72,26 @@ import RelanceTestSupport
         #expect(!BundleReader.looksLikeBundle([]))
         // A tar without the ustar magic (V7) is not recognised; empty.tar is all zeros.
         #expect(!BundleReader.looksLikeBundle(try Fixtures.bytes("hostile/empty.tar")))
+    }
+
+    @Test(.enabled(if: BundleTestTools.has("python3"), "python3 is absent: multi-block tar.gz test skipped"))
+    func multiBlockTarGzReadsBackAndPassesItsCRCCheck() throws {
+        // 3 MB of gzip stream: many libarchive blocks in both the tar pass and the CRC pass.
+        let directory = try BundleTestTools.temporaryDirectory()
+        let path = directory.appendingPathComponent("big.tar.gz").path
+        let run = try BundleTestTools.run("python3", ["-c", """
+            import io, random, sys, tarfile
+            rnd = random.Random(5)
+            with tarfile.open(sys.argv[1], "w:gz") as t:
+                for name, size in [("a.bin", 3000000), ("b/c.bin", 70000), ("d.bin", 1)]:
+                    data = bytes(rnd.getrandbits(8) for _ in range(size))
+                    info = tarfile.TarInfo(name); info.size = size
+                    t.addfile(info, io.BytesIO(data))
+            """, path])
+        #expect(run.status == 0, "\(run.output)")
+        let members = try BundleReader().members(of: try BundleTestTools.bytes(at: URL(fileURLWithPath: path)), fileName: "big.tar.gz")
+        #expect(members.map(\.name) == ["a.bin", "b/c.bin", "d.bin"])
+        #expect(members.map(\.bytes.count) == [3_000_000, 70_000, 1])
     }
 
     @Test func anHonestCompressibleEntryAboveTheRatioThresholdIsAccepted() throws {

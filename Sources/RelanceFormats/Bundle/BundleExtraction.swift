@@ -39,7 +39,12 @@ struct BundleExtraction {
                 let after = previous.map { " (after \($0))" } ?? ""
                 throw reject(archiveLocation, "archive is damaged or truncated\(after): \(error.message)")
             }
-            guard let header else { return }
+            guard let header else {
+                if reader.isCompressedStream {
+                    try verifyGzipTrailer(bytes, tarBytes: reader.decompressedBytesConsumed, location: archiveLocation)
+                }
+                return
+            }
 
             entryCount += 1
             if entryCount > limits.maxEntries {
@@ -151,6 +156,44 @@ struct BundleExtraction {
             throw reject(name, ratioReason)
         }
         return data
+    }
+
+    /// Decompresses a `.tar.gz` a second time, as one blob, to check the CRC-32 and length in
+    /// the gzip trailer: libarchive never checks them, and tar has no checksum over file data,
+    /// so a damaged `.tar.gz` would otherwise yield silently altered files. The second pass
+    /// may run at most 1 MiB past the end of the tar archive (tar pads to 10 KiB records);
+    /// more would be data hidden after the archive, or a bomb.
+    private func verifyGzipTrailer(_ bytes: [UInt8], tarBytes: Int64, location: String?) throws(InputRejection) {
+        let allowance: Int64 = 1024 * 1024
+        var crc = CRC32()
+        var total: Int64 = 0
+        var end = 0
+        do {
+            let stream = try LibArchive.MemoryReader(bytes: bytes, mode: .gzipStream)
+            _ = try stream.nextEntry()
+            var block: [UInt8] = []
+            while try stream.readData(appendingTo: &block) > 0 {
+                crc.update(block)
+                total += Int64(block.count)
+                block.removeAll(keepingCapacity: true)
+                if total > tarBytes + allowance {
+                    throw reject(location, "gzip stream holds more than 1 MiB of data after the end of the tar archive")
+                }
+            }
+            end = Int(stream.rawBytesConsumed)
+        } catch let rejection as InputRejection {
+            throw rejection
+        } catch {
+            throw reject(location, "archive is damaged or truncated: \(error)")
+        }
+        guard end >= 8, end <= bytes.count,
+              Self.u32(bytes, end - 8) == crc.value, Self.u32(bytes, end - 4) == UInt32(truncatingIfNeeded: total) else {
+            throw reject(location, "archive is damaged or truncated: gzip CRC-32 or length mismatch (or several gzip members, which are not supported)")
+        }
+    }
+
+    private static func u32(_ b: [UInt8], _ i: Int) -> UInt32 {
+        UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
     }
 
     private var ratioReason: String {

@@ -14,7 +14,8 @@ enum LibArchive {
     /// Called once, before the first archive object is created. `LC_CTYPE` only: numbers and
     /// dates are formatted by Relance itself, never through the C locale.
     static let utf8Locale: Bool = {
-        setlocale(LC_CTYPE, "C.UTF-8") != nil
+        let candidates: [String] = ["C.UTF-8", "C.utf8", "en_US.UTF-8"]
+        return candidates.contains { setlocale(LC_CTYPE, $0) != nil }
     }()
 
     /// A libarchive failure, with libarchive's own message.
@@ -58,20 +59,35 @@ enum LibArchive {
     final class MemoryReader {
         private let handle: OpaquePointer
         private let source: MemorySource
-        private var opened = false
+        /// Where the next data block of the current entry must start.
+        private var entryOffset: Int64 = 0
+
+        /// What the reader is for.
+        enum Mode {
+            /// A ZIP, tar or gzip-compressed tar, entry by entry.
+            case archive
+            /// A gzip stream read as one blob (libarchive's "raw" format), only to check the
+            /// CRC-32 in its trailer, which libarchive's gzip filter never verifies.
+            case gzipStream
+        }
 
         /// Copies `bytes` (libarchive keeps pointers into the buffer between calls, so it must
         /// outlive the Swift array's borrow) and opens it. Throws libarchive's reason when no
         /// enabled format recognises the content.
-        init(bytes: [UInt8]) throws(Failure) {
+        init(bytes: [UInt8], mode: Mode = .archive) throws(Failure) {
             _ = LibArchive.utf8Locale
             guard let a = archive_read_new() else {
                 throw Failure(message: "libarchive could not allocate a reader")
             }
             handle = a
             source = MemorySource(bytes: bytes)
-            archive_read_support_format_zip_seekable(a)
-            archive_read_support_format_tar(a)
+            switch mode {
+            case .archive:
+                archive_read_support_format_zip_seekable(a)
+                archive_read_support_format_tar(a)
+            case .gzipStream:
+                archive_read_support_format_raw(a)
+            }
             archive_read_support_filter_gzip(a)
             archive_read_set_read_callback(a, { _, context, buffer in
                 guard let context, let buffer else { return -1 }
@@ -85,7 +101,6 @@ enum LibArchive {
             guard archive_read_open1(a) == ARCHIVE_OK else {
                 throw Failure(message: LibArchive.errorMessage(a, fallback: "libarchive could not open the data"))
             }
-            opened = true
         }
 
         deinit {
@@ -108,11 +123,16 @@ enum LibArchive {
         /// entry boundaries, lagging by up to one block in the middle of an entry.
         var rawBytesConsumed: Int64 { archive_filter_bytes(handle, -1) }
 
+        /// Decompressed bytes the format has consumed from the gzip filter (equal to
+        /// `rawBytesConsumed` when there is no filter).
+        var decompressedBytesConsumed: Int64 { archive_filter_bytes(handle, 0) }
+
         /// The next entry header, or nil at the end of the archive. A header libarchive could
         /// only partly understand (`ARCHIVE_WARN`, e.g. a name it could not convert) is returned
         /// so that the caller judges it; anything worse throws.
         func nextEntry() throws(Failure) -> EntryHeader? {
             var entry: OpaquePointer?
+            entryOffset = 0
             let status = archive_read_next_header(handle, &entry)
             if status == ARCHIVE_EOF { return nil }
             guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
@@ -147,7 +167,8 @@ enum LibArchive {
         }
 
         /// Decompresses the next block of the current entry (libarchive's own buffer, at most
-        /// a few hundred KiB) and appends it to `output`. Returns how many bytes were appended,
+        /// a few hundred KiB) and appends it to `output` (which the caller may empty between
+        /// calls). Returns how many bytes were appended,
         /// 0 at the end of the entry. Any libarchive complaint — bad CRC, truncated data, corrupt
         /// deflate stream — throws, warnings included: a bundle is accepted whole or not at all.
         /// A block that does not start where the previous one ended (a hole) throws too.
@@ -162,11 +183,12 @@ enum LibArchive {
                 guard status == ARCHIVE_OK else {
                     throw Failure(message: LibArchive.errorMessage(handle, fallback: "unreadable entry data"))
                 }
-                guard offset == Int64(output.count) else {
-                    throw Failure(message: "entry data has a hole at offset \(output.count)")
+                guard offset == entryOffset else {
+                    throw Failure(message: "entry data has a hole at offset \(entryOffset)")
                 }
                 if size > 0, let block {
                     output.append(contentsOf: UnsafeRawBufferPointer(start: block, count: size))
+                    entryOffset += Int64(size)
                     return size
                 }
             }
