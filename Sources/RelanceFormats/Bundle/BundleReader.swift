@@ -15,8 +15,17 @@ import RelanceCore
 ///   `outer.zip/2024.zip` are named `2024.zip/f.csv`), a second level is refused;
 /// - or when decompression exceeds `BundleLimits` (total bytes, bytes per entry, entries,
 ///   compression ratio), counted on the bytes actually produced.
+/// It is refused too when it is damaged: a ZIP must have an intact central directory and
+/// every entry must match its CRC-32 (libarchive checks); a `.tar.gz` must match the CRC-32
+/// and length of its gzip trailer (Relance checks, libarchive does not; a gzip file made of
+/// several members is refused for that reason).
 /// Dotfiles and `__MACOSX/` entries are skipped and listed in `BundleContents.ignored`.
 /// A bundle that yields no file at all is refused ("bundle holds no files").
+///
+/// Names are taken as UTF-8 (libarchive converts flagged ZIP names and pax names; others
+/// must already be UTF-8). A ZIP made by an old Windows Explorer stores accented names in
+/// the OEM code page (CP850 in France) without the UTF-8 flag: such a bundle is refused,
+/// naming the entry, rather than read with guessed names.
 public struct BundleReader: Sendable {
     public let limits: BundleLimits
 

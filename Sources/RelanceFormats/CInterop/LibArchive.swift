@@ -107,11 +107,6 @@ enum LibArchive {
             archive_read_free(handle)
         }
 
-        /// libarchive's name for the format it recognised (`ZIP 2.0 (deflation)`, `POSIX ustar format`…).
-        var formatName: String {
-            archive_format_name(handle).map { String(cString: $0) } ?? "unknown format"
-        }
-
         /// Whether the archive went through the gzip filter.
         var isCompressedStream: Bool { archive_filter_count(handle) > 1 }
 
@@ -199,6 +194,7 @@ enum LibArchive {
     /// The archive bytes and the client read position libarchive drives through callbacks.
     private final class MemorySource {
         let buffer: UnsafeMutableRawBufferPointer
+        let count: Int
         var position = 0
         var handedOut: Int64 = 0
 
@@ -207,8 +203,6 @@ enum LibArchive {
             buffer.copyBytes(from: bytes)
             count = bytes.count
         }
-
-        let count: Int
 
         deinit { buffer.deallocate() }
 
