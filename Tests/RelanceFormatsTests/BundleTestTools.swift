@@ -32,9 +32,17 @@ enum BundleTestTools {
         return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    /// A fresh folder under the system temporary directory.
+    /// One folder per test process for everything the bundle tests write, removed when the
+    /// process exits.
+    static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("relance-bundle-tests-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: BundleTestTools.scratch) }
+        return url
+    }()
+
+    /// A fresh folder inside `scratch`.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("relance-bundle-\(UUID().uuidString)")
+        let url = scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
