@@ -47,6 +47,10 @@ public struct Summary {
             if ingest.derivedDueDates > 0 {
                 lines.append("Due dates derived from payment terms: \(ingest.derivedDueDates) document(s)")
             }
+            if !ingest.pendingAttachments.isEmpty {
+                let shown = ingest.pendingAttachments.prefix(5).map { "\($0.fileName) → \($0.documentNumber)" }.joined(separator: ", ")
+                lines.append("Attachments waiting for their document: \(ingest.pendingAttachments.count) (\(shown)\(ingest.pendingAttachments.count > 5 ? ", …" : ""))")
+            }
             if let a = ingest.allocation {
                 lines.append("Allocations: \(a.fromPayments) from payments naming their invoice, \(a.fromCreditNotes) from credit notes"
                     + (a.paymentsIdentified > 0 ? ", \(a.paymentsIdentified) payer(s) identified by the invoice they named" : ""))

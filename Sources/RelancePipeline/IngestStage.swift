@@ -27,6 +27,8 @@ public struct IngestReport: Sendable {
     public var notes: [String] = []
     public var derivedDueDates = 0
     public var allocation: AllocationStats?
+    /// Attachments waiting for their document (document number, file name).
+    public var pendingAttachments: [(documentNumber: String, fileName: String)] = []
 
     public var rejectedCount: Int { files.filter { $0.outcome == .rejected }.count }
     public var ingestedCount: Int { files.filter { $0.outcome == .ingested }.count }
@@ -53,6 +55,7 @@ public enum IngestStage {
         let terms = ctx.config
         report.derivedDueDates = try store.setDerivedDueDates(termsDays: terms.paymentTermsDays, perCustomer: terms.customerPaymentTerms)
         report.allocation = try store.applyExactAllocations(at: ctx.timestamp)
+        report.pendingAttachments = try store.pendingAttachments()
         ctx.progress.finish()
         return report
     }
@@ -90,7 +93,7 @@ public enum IngestStage {
         do {
             batch = try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
         } catch {
-            return try reject(url, info: info, format: InputFormats.detect(bytes).name, issues: error.issues.map(\.description) + error.omittedLine, ctx: ctx, store: store)
+            return try reject(url, info: info, format: InputFormats.detect(bytes).rawValue, issues: error.issues.map(\.description) + error.omittedLine, ctx: ctx, store: store)
         }
         var fileInfo = info
         fileInfo.format = batch.format

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import RelanceCore
 
@@ -32,6 +33,31 @@ extension Store {
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
                 JournalEvent(id: r["id"], at: r["at"], actor: r["actor"], kind: r["kind"], subjectType: r["subject_type"],
                              subjectId: r["subject_id"], detail: r["detail"])
+            }
+        }
+    }
+}
+
+extension Store {
+    /// Attachments (invoice PDFs…) whose document has not arrived yet: (document number, file name).
+    /// They wait in the store and attach themselves when the document is ingested.
+    public func pendingAttachments() throws -> [(documentNumber: String, fileName: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.document_number, a.file_name FROM attachments a
+                WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.number = a.document_number)
+                ORDER BY a.document_number, a.file_name
+                """).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// Attachments of a document: file name, media type and bytes.
+    public func attachments(of documentNumber: String) throws -> [(fileName: String, mediaType: String, bytes: [UInt8])] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT file_name, media_type, content FROM attachments WHERE document_number = ? ORDER BY id",
+                             arguments: [documentNumber]).map { r in
+                let data: Data? = r[2]
+                return (r[0], r[1], data.map { [UInt8]($0) } ?? [])
             }
         }
     }

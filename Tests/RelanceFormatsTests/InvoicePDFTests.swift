@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RelanceTestSupport
 import RelanceCore
 import RelanceFormats
 

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes a minimal valid PDF (one empty page) with optional embedded files, so the tests can
 /// make hybrid invoices out of any XML and plain PDFs without shipping binary fixtures.
-enum InvoicePDFBuilder {
-    static func pdf(embedding files: [(name: String, bytes: [UInt8])] = []) -> [UInt8] {
+public enum InvoicePDFBuilder {
+    public static func pdf(embedding files: [(name: String, bytes: [UInt8])] = []) -> [UInt8] {
         var out: [UInt8] = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
         var offsets: [Int] = []
         func object(_ body: [UInt8]) {
