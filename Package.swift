@@ -58,6 +58,13 @@ let package = Package(
         .executableTarget(name: "relance-ingest", dependencies: ["RelanceCommands"]),
         .executableTarget(name: "relance-report", dependencies: ["RelanceCommands"]),
 
+        // Benchmarks: generators' consumers and timing harnesses behind `make bench`.
+        .executableTarget(
+            name: "relance-bench-reconcile",
+            dependencies: ["RelanceCore", "RelanceFormats"],
+            path: "Benchmarks/ReconcileBench"
+        ),
+
         .target(name: "RelanceTestSupport", dependencies: ["RelanceCore"]),
         .testTarget(name: "RelanceCoreTests", dependencies: ["RelanceCore", "RelanceTestSupport"]),
         .testTarget(name: "RelanceFormatsTests", dependencies: ["RelanceFormats", "RelanceCore", "RelanceTestSupport"]),
