@@ -58,6 +58,13 @@ struct FECLedger: Sendable {
         var amount: Int64
         /// EcritureLib says "A nouveau" (an opening line outside an opening journal).
         var openingLabel: Bool
+        /// Which of EcritureLib and PieceRef make a payment reference (bits below), decided
+        /// on the bytes during the scan.
+        var referenceParts: UInt8
+
+        static let labelMeaningful: UInt8 = 1
+        static let pieceMeaningful: UInt8 = 2
+        static let labelHasPiece: UInt8 = 4
     }
 
     var encoding: FECTextEncoding

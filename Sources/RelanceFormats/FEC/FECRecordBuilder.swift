@@ -70,9 +70,16 @@ struct FECRecordBuilder {
         var usedNumbers = Set<String>()
         var groupIndex: [GroupKey: Int] = [:]
         var groups: [FECLettering.Group] = []
-        documents.reserveCapacity(ledger.lines.count / 2)
-        payments.reserveCapacity(ledger.lines.count / 2)
-        usedNumbers.reserveCapacity(ledger.lines.count / 2)
+        // Exact capacities: a Document or Payment is some 200 bytes, and regrowing arrays of a
+        // few hundred thousand of them is a visible share of the time on a large ledger.
+        var documentCount = 0, paymentCount = 0
+        for line in ledger.lines where line.amount != 0 && !transfers.contains(line.entry) {
+            let kind = effectiveKind(ledger.entries[Int(line.entry)], kinds)
+            if kind == .opening || kind == .sales || line.openingLabel { documentCount += 1 } else { paymentCount += 1 }
+        }
+        documents.reserveCapacity(documentCount)
+        payments.reserveCapacity(paymentCount)
+        usedNumbers.reserveCapacity(documentCount)
         groupIndex.reserveCapacity(ledger.lines.count / 2)
         var openingCount = 0, transferLines = 0, otherLines = 0, renamed = 0, zeroLines = 0
 
@@ -81,10 +88,7 @@ struct FECRecordBuilder {
             let entryNumber = ledger.entryNumbers[Int(line.entry)]
             let journal = ledger.journals[Int(entry.journal)]
             let customerId = customerIds[Int(line.customer)], customerName = customerNames[Int(line.customer)]
-            var kind = kinds[Int(entry.journal)]
-            // In a miscellaneous journal, an entry made only of customer, revenue and collected
-            // VAT lines is a sale or its reversal (istea's "chèque volé" cancels a sale there).
-            if kind == .other && entry.touchesRevenue && entry.unrelatedLines == 0 { kind = .sales }
+            let kind = effectiveKind(entry, kinds)
             var role: FECLettering.Role?
             let magnitude = line.amount.magnitude > UInt64(Int64.max) ? Int64.max : abs(line.amount)
             var itemDate = line.date
@@ -226,6 +230,16 @@ struct FECRecordBuilder {
         return batch
     }
 
+    /// The journal's kind, except that in a miscellaneous journal an entry made only of
+    /// customer, revenue and collected-VAT lines is a sale or its reversal (istea's "chèque
+    /// volé" cancels a sale in its OD journal).
+    @inline(__always)
+    private func effectiveKind(_ entry: FECLedger.Entry, _ kinds: [FECJournalKind]) -> FECJournalKind {
+        let kind = kinds[Int(entry.journal)]
+        if kind == .other && entry.touchesRevenue && entry.unrelatedLines == 0 { return .sales }
+        return kind
+    }
+
     /// Entries made only of receivable lines, with both a debit and a credit, naming at most
     /// one customer by `CompAuxNum` (the 416 side of a doubtful-debt transfer often has none).
     private func transferEntries() -> Set<Int32> {
@@ -248,28 +262,12 @@ struct FECRecordBuilder {
     /// The payment's remittance text: EcritureLib and PieceRef, without placeholders
     /// (Quadra writes `___` and `x` where there is nothing to say).
     static func reference(_ line: FECLedger.ReceivableLine) -> String? {
-        func meaningful(_ s: String) -> Bool {
-            var n = 0, alnum = false
-            for b in s.utf8 {
-                n += 1
-                if b >= 0x80 || (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) { alnum = true }
-            }
-            return n >= 2 && alnum
-        }
-        let label = meaningful(line.label), piece = meaningful(line.pieceRef)
-        if label && piece && !FECRecordBuilder.contains(line.label, line.pieceRef) { return line.label + " / " + line.pieceRef }
+        let parts = line.referenceParts
+        let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
+        let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
+        if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return line.label + " / " + line.pieceRef }
         if label { return line.label }
         return piece ? line.pieceRef : nil
-    }
-
-    /// Byte-wise substring test (no locale, no grapheme breaking).
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        let h = Array(haystack.utf8), n = Array(needle.utf8)
-        guard !n.isEmpty, n.count <= h.count else { return n.isEmpty }
-        for i in 0...(h.count - n.count) where h[i] == n[0] {
-            if h[i..<(i + n.count)].elementsEqual(n) { return true }
-        }
-        return false
     }
 
     private struct DocumentKey: Hashable {

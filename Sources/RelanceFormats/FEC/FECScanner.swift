@@ -39,6 +39,7 @@ struct FECScanner {
         ledger.entries.reserveCapacity(expectedLines / 3)
         ledger.lines.reserveCapacity(expectedLines / 4)
         var customerIndex: [String: Int32] = [:]
+        var unnamed: [Bool] = []  // customers whose lines so far gave no name
         var prevJournal = (0, 0), prevNumber = (0, 0)
         var currentEntry: Int32 = -1
         var dates = FECDateCache()
@@ -265,22 +266,32 @@ struct FECScanner {
             let customer: Int32
             if let known = customerIndex[customerId] {
                 customer = known
-                if ledger.customers[Int(known)].name.isEmpty {
-                    ledger.customers[Int(known)].name = customerName(base, hasAux: hasAux, fs, fe, encoding)
+                if unnamed[Int(known)] {
+                    let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
+                    if !name.isEmpty { ledger.customers[Int(known)].name = name; unnamed[Int(known)] = false }
                 }
             } else {
                 customer = Int32(ledger.customers.count)
                 customerIndex[customerId] = customer
-                ledger.customers.append(Customer(id: customerId, name: customerName(base, hasAux: hasAux, fs, fe, encoding)))
+                let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
+                ledger.customers.append(Customer(id: customerId, name: name))
+                unnamed.append(name.isEmpty)
             }
             let (ls, le) = FECFieldParsing.trim(base, fs(c.ecritureLib), fe(c.ecritureLib))
+            let (ps, pe) = FECFieldParsing.trim(base, fs(c.pieceRef), fe(c.pieceRef))
+            var referenceParts: UInt8 = 0
+            if FECScanner.meaningful(base, ls, le) { referenceParts |= FECLedger.ReceivableLine.labelMeaningful }
+            if FECScanner.meaningful(base, ps, pe) {
+                referenceParts |= FECLedger.ReceivableLine.pieceMeaningful
+                if FECScanner.contains(base, ls, le, ps, pe) { referenceParts |= FECLedger.ReceivableLine.labelHasPiece }
+            }
             ledger.lines.append(FECLedger.ReceivableLine(
                 line: Int32(lineNo), entry: currentEntry, position: position, account: account, customer: customer,
                 hasAuxiliary: hasAux,
                 pieceRef: encoding.string(base, fs(c.pieceRef), fe(c.pieceRef)), pieceDate: pieceDate, date: date,
                 label: encoding.string(base, ls, le),
                 letter: encoding.string(base, fs(c.ecritureLet), fe(c.ecritureLet)), dateLet: dateLet,
-                amount: signed, openingLabel: FECScanner.mentionsOpening(base, ls, le)))
+                amount: signed, openingLabel: FECScanner.mentionsOpening(base, ls, le), referenceParts: referenceParts))
         }
         // Entry numbers are decoded only where they are shown: entries with customer lines
         // (payment ids, document numbers) and unbalanced ones (error messages).
@@ -339,22 +350,46 @@ struct FECScanner {
         }
     }
 
+    /// A label worth quoting as a payment reference: two bytes or more, one of them a letter
+    /// or a digit (Quadra writes `___` and `x` where there is nothing to say).
+    @inline(__always)
+    static func meaningful(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        guard e - s >= 2 else { return false }
+        for i in s..<e {
+            let b = base[i]
+            if b >= 0x80 || b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 { return true }
+        }
+        return false
+    }
+
+    /// Whether bytes `ns..<ne` occur inside `hs..<he`.
+    static func contains(_ base: UnsafePointer<UInt8>, _ hs: Int, _ he: Int, _ ns: Int, _ ne: Int) -> Bool {
+        let n = ne - ns
+        guard n > 0, n <= he - hs else { return n == 0 }
+        var i = hs
+        while i + n <= he {
+            if base[i] == base[ns] {
+                var k = 1
+                while k < n && base[i + k] == base[ns + k] { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// EcritureLib says the line is an opening balance: "A nouveau", "À nouveaux",
     /// "Report à nouveau", "Solde a-nouveau" (UTF-8 or Windows-1252 accent).
     static func mentionsOpening(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-        let n = nouveau.count
-        var i = s
-        while i + n <= e {
-            var k = 0
-            while k < n {
-                var b = base[i + k]
-                if b >= 0x61 && b <= 0x7A { b -= 0x20 }
-                if b != nouveau[k] { break }
-                k += 1
-            }
-            if k == n {
+        // Look for the final "U" of "NOUVEAU" first: it is rare in labels, so most lines
+        // cost one comparison a byte.
+        var i = s + 6
+        while i < e {
+            if base[i] | 0x20 == 0x75,
+               base[i - 6] | 0x20 == 0x6E, base[i - 5] | 0x20 == 0x6F, base[i - 4] | 0x20 == 0x75,
+               base[i - 3] | 0x20 == 0x76, base[i - 2] | 0x20 == 0x65, base[i - 1] | 0x20 == 0x61 {
                 // Walk back over one space or hyphen to the "a".
-                var j = i - 1
+                var j = i - 7
                 if j >= s, base[j] == 0x20 || base[j] == 0x2D { j -= 1 }
                 if j >= s {
                     let a = base[j]
