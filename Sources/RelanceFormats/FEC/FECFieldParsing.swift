@@ -61,6 +61,9 @@ enum FECFieldParsing {
             value = m
             scale += 1
         }
+        // A cap far above any ledger (10^17 minor units) keeps every later sum and sign change
+        // of a line's amounts clear of Int64 overflow.
+        if value > 100_000_000_000_000_000 { return nil }
         return negative ? -value : value
     }
 
@@ -95,7 +98,7 @@ enum FECFieldParsing {
         if text.allSatisfy({ $0 < 0x30 || $0 > 0x39 }) {
             return "'\(shown)' is not an amount: no digits"
         }
-        return "'\(shown)' is not an amount: too many digits"
+        return "'\(shown)' is not an amount: too large"
     }
 
     /// Reads an FEC date (`yyyymmdd`); other common forms (`yyyy-mm-dd`, `dd/mm/yyyy`, a
