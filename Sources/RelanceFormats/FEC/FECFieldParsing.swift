@@ -25,6 +25,8 @@ enum FECFieldParsing {
     /// anything else; `amountProblem` then says why.
     @inline(__always)
     static func amount(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, places: Int) -> Int64? {
+        // Half the amounts of a ledger are the empty side of Debit/Credit, written `0`.
+        if end - start == 1 && base[start] == 0x30 { return 0 }
         var (i, e) = trim(base, start, end)
         if i == e { return 0 }
         var negative = false

@@ -12,8 +12,10 @@ struct FECRecordBuilder {
     let ledger: FECLedger
     let context: ReadContext
 
-    /// The opening-balance note, also used by tests to find the documents it describes.
+    /// Opening-balance documents are numbered `AN-<customer>-<yyyymmdd>`: the prefix marks
+    /// them as balances carried forward, not invoices anyone can produce a copy of.
     static let openingPrefix = "AN-"
+    /// Tells the pipeline (and the run summary) that due dates must come from payment terms.
     static let dueDateNote = "due dates derived from payment terms (FEC has none)"
 
     func build(issues: inout IssueCollector) -> IngestBatch? {
