@@ -135,7 +135,7 @@ struct FECRecordBuilder {
                     number = candidate
                     usedNumbers.insert(number)
                     if mergeable { documentKey[key] = documents.count }
-                    var location = "line \(line.line)"
+                    var location = "line " + String(line.line)
                     if opening {
                         openingCount += 1
                         location += " (opening balance, journal \(journal.code))"
@@ -154,7 +154,7 @@ struct FECRecordBuilder {
                 let id = journal.code + "-" + entryNumber + "-" + String(line.position)
                 payments.append(Payment(
                     paymentId: id, customerId: customerId, date: line.date, amount: -line.amount, currency: currency,
-                    reference: FECRecordBuilder.reference(line), payerName: customerName, sourceLocation: "line \(line.line)"))
+                    reference: FECRecordBuilder.reference(line), payerName: customerName, sourceLocation: "line " + String(line.line)))
                 if line.amount < 0 {
                     role = .payment(index: payments.count - 1)
                 } else {
