@@ -1,0 +1,404 @@
+import RelanceCore
+
+/// The byte-level pass over an FEC: splits lines on tab or pipe bytes, checks every line's
+/// dates and amounts, totals each entry, and decodes the fields of receivable lines only.
+///
+/// This is the hot loop of the reader (≥ 250 MB/s is the target), hence raw pointers, no
+/// `String` per line, and a dictionary lookup only when the entry changes from one line to
+/// the next (entries are usually, but not always, contiguous: Quadra interleaves some).
+struct FECScanner {
+    let columns: FECColumns
+    let context: ReadContext
+    let places: Int
+    let receivablePrefixes: [[UInt8]]
+
+    init(columns: FECColumns, context: ReadContext) {
+        self.columns = columns
+        self.context = context
+        self.places = context.defaultCurrency.minorUnits
+        self.receivablePrefixes = context.fec.receivablePrefixes
+            .map { Array($0.utf8).filter { $0 != 0x20 } }
+            .filter { !$0.isEmpty }
+    }
+
+    /// Scans the data lines from `bodyStart` to the end of the buffer.
+    func scan(_ base: UnsafePointer<UInt8>, count end: Int, bodyStart: Int, encoding: FECTextEncoding,
+              issues: inout IssueCollector) -> FECLedger {
+        var ledger = FECLedger(encoding: encoding)
+        let c = columns
+        let ncols = c.count
+        // Field start offsets; field i spans starts[i] ..< starts[i + 1] - 1.
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: ncols + 3)
+        defer { starts.deallocate() }
+
+        // Capacity guesses from the size (about 110 bytes a line, 3 lines an entry) spare the
+        // rehashing and copying that growing a million-entry table costs.
+        let expectedLines = max(16, (end - bodyStart) / 110)
+        var entryTable = FECEntryTable(expected: expectedLines / 3)
+        var journalRanges: [(Int, Int)] = []
+        ledger.entries.reserveCapacity(expectedLines / 3)
+        ledger.lines.reserveCapacity(expectedLines / 4)
+        var customerIndex: [String: Int32] = [:]
+        var unnamed: [Bool] = []  // customers whose lines so far gave no name
+        var prevJournal = (0, 0), prevNumber = (0, 0)
+        var currentEntry: Int32 = -1
+        var dates = FECDateCache()
+        var lineNo = 1
+        var p = bodyStart
+        let sep = c.separator
+        let sepWord = UInt64(sep) &* 0x0101_0101_0101_0101
+        let raw = UnsafeRawPointer(base)
+
+        // Which amount columns to read.
+        var debitCol = 0, creditCol = 0, amountCol = 0, directionCol = 0
+        var directional = false
+        switch c.amounts {
+        case let .debitCredit(d, cr): debitCol = d; creditCol = cr
+        case let .amountAndDirection(m, s): amountCol = m; directionCol = s; directional = true
+        }
+
+        @inline(__always) func same(_ a: (Int, Int), _ s: Int, _ e: Int) -> Bool {
+            let n = e - s
+            guard a.1 - a.0 == n else { return false }
+            var k = 0
+            while k < n { if base[a.0 + k] != base[s + k] { return false }; k += 1 }
+            return true
+        }
+
+        while p < end {
+            lineNo += 1
+            // Split the line.
+            starts[0] = p
+            var f = 0
+            var q = p
+            // Eight bytes at a time: flag the bytes equal to the separator or to LF (the
+            // "has zero byte" trick; a flagged byte is re-checked, which also discards the
+            // trick's rare false positives), then walk the flags in order.
+            var found = false
+            while q + 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)
+                let a = w ^ sepWord, n = w ^ 0x0A0A_0A0A_0A0A_0A0A
+                var m = ((a &- 0x0101_0101_0101_0101) & ~a | (n &- 0x0101_0101_0101_0101) & ~n) & 0x8080_8080_8080_8080
+                while m != 0 {
+                    let at = q + m.trailingZeroBitCount >> 3
+                    let b = base[at]
+                    if b == 0x0A { q = at; found = true; break }
+                    if b == sep {
+                        f += 1
+                        if f <= ncols + 1 { starts[f] = at + 1 }
+                    }
+                    m &= m &- 1
+                }
+                if found { break }
+                q += 8
+            }
+            if !found {
+                while q < end {
+                    let b = base[q]
+                    if b == 0x0A { break }
+                    if b == sep {
+                        f += 1
+                        if f <= ncols + 1 { starts[f] = q + 1 }
+                    }
+                    q += 1
+                }
+            }
+            let next = q + 1
+            var lineEnd = q
+            if lineEnd > p, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            defer { p = next }
+            if lineEnd == p { continue }  // blank line
+            var fields = f + 1
+            if fields == ncols + 1, FECFieldParsing.isBlank(base, starts[ncols], lineEnd) {
+                fields = ncols  // a trailing separator
+            }
+            if fields != ncols {
+                if f == 0 && FECFieldParsing.isBlank(base, p, lineEnd) { continue }
+                issues.add(context.issue(line: lineNo, nil,
+                                         "line has \(f + 1) fields, the header has \(ncols) (a \(sep == 0x09 ? "tab" : "pipe") inside a value?)"))
+                continue
+            }
+            starts[ncols] = lineEnd + 1
+            ledger.lineCount += 1
+            @inline(__always) func fs(_ i: Int) -> Int { starts[i] }
+            @inline(__always) func fe(_ i: Int) -> Int { starts[i + 1] - 1 }
+
+            // Entry: JournalCode + EcritureNum.
+            let (js, je) = FECFieldParsing.trim(base, fs(c.journalCode), fe(c.journalCode))
+            let (ns, ne) = FECFieldParsing.trim(base, fs(c.ecritureNum), fe(c.ecritureNum))
+            if js == je {
+                issues.add(context.issue(line: lineNo, c.label(c.journalCode), "empty journal code"))
+                continue
+            }
+            if ns == ne {
+                issues.add(context.issue(line: lineNo, c.label(c.ecritureNum), "empty entry number"))
+                continue
+            }
+            if currentEntry < 0 || !same(prevJournal, js, je) || !same(prevNumber, ns, ne) {
+                let (e, inserted) = entryTable.findOrInsert(base, js, je, ns, ne)
+                currentEntry = e
+                if inserted {
+                    var j: Int32 = -1
+                    for (k, r) in journalRanges.enumerated() where same(r, js, je) { j = Int32(k); break }
+                    if j < 0 {
+                        j = Int32(ledger.journals.count)
+                        journalRanges.append((js, je))
+                        let journalCode = encoding.string(base, js, je)
+                        let label = encoding.string(base, fs(c.journalLib), fe(c.journalLib))
+                        var journal = FECLedger.Journal(code: journalCode, label: label)
+                        journal.openingLabel = FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.nouveau)
+                            || FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.ouverture)
+                        ledger.journals.append(journal)
+                    }
+                    ledger.entries.append(FECLedger.Entry(journal: j, firstLine: Int32(lineNo)))
+                    ledger.journals[Int(j)].entries += 1
+                }
+                prevJournal = (js, je)
+                prevNumber = (ns, ne)
+            }
+
+            // Dates.
+            guard let date = dates.date(base, fs(c.ecritureDate), fe(c.ecritureDate)) else {
+                dateIssue(base, c.ecritureDate, fs(c.ecritureDate), fe(c.ecritureDate), lineNo, &issues)
+                continue
+            }
+            var ok = true
+            var pieceDate: Day?
+            if !FECFieldParsing.isBlank(base, fs(c.pieceDate), fe(c.pieceDate)) {
+                pieceDate = dates.date(base, fs(c.pieceDate), fe(c.pieceDate))
+                if pieceDate == nil { dateIssue(base, c.pieceDate, fs(c.pieceDate), fe(c.pieceDate), lineNo, &issues); ok = false }
+            }
+            var dateLet: Day?
+            if !FECFieldParsing.isBlank(base, fs(c.dateLet), fe(c.dateLet)) {
+                dateLet = dates.date(base, fs(c.dateLet), fe(c.dateLet))
+                if dateLet == nil { dateIssue(base, c.dateLet, fs(c.dateLet), fe(c.dateLet), lineNo, &issues); ok = false }
+            }
+            if !FECFieldParsing.isBlank(base, fs(c.validDate), fe(c.validDate)),
+               dates.date(base, fs(c.validDate), fe(c.validDate)) == nil {
+                dateIssue(base, c.validDate, fs(c.validDate), fe(c.validDate), lineNo, &issues); ok = false
+            }
+
+            // Amounts.
+            var debit: Int64 = 0, credit: Int64 = 0
+            if directional {
+                guard let m = FECFieldParsing.amount(base, fs(amountCol), fe(amountCol), places: places) else {
+                    amountIssue(base, amountCol, fs(amountCol), fe(amountCol), lineNo, &issues)
+                    continue
+                }
+                let (ds, de) = FECFieldParsing.trim(base, fs(directionCol), fe(directionCol))
+                switch FECScanner.direction(base, ds, de) {
+                case .some(1): debit = m
+                case .some(-1): credit = m
+                default:
+                    let text = encoding.string(base, ds, de)
+                    issues.add(context.issue(line: lineNo, c.label(directionCol), "'\(text)' is not a direction (D or C, +1 or -1 expected)"))
+                    continue
+                }
+            } else {
+                guard let d = FECFieldParsing.amount(base, fs(debitCol), fe(debitCol), places: places) else {
+                    amountIssue(base, debitCol, fs(debitCol), fe(debitCol), lineNo, &issues)
+                    continue
+                }
+                guard let cr = FECFieldParsing.amount(base, fs(creditCol), fe(creditCol), places: places) else {
+                    amountIssue(base, creditCol, fs(creditCol), fe(creditCol), lineNo, &issues)
+                    continue
+                }
+                debit = d; credit = cr
+            }
+            // A negative debit is a credit and vice versa (Quadra writes `-708,91` in Debit).
+            if debit < 0 { credit = credit &- debit; debit = 0 }
+            if credit < 0 { debit = debit &- credit; credit = 0 }
+            if !FECFieldParsing.isBlank(base, fs(c.montantDevise), fe(c.montantDevise)),
+               FECFieldParsing.amount(base, fs(c.montantDevise), fe(c.montantDevise), places: 6) == nil {
+                amountIssue(base, c.montantDevise, fs(c.montantDevise), fe(c.montantDevise), lineNo, &issues); ok = false
+            }
+
+            // Account.
+            let (as_, ae) = FECFieldParsing.trim(base, fs(c.compteNum), fe(c.compteNum))
+            if as_ == ae {
+                issues.add(context.issue(line: lineNo, c.label(c.compteNum), "empty account number"))
+                continue
+            }
+            if !ok { continue }
+
+            let ei = Int(currentEntry)
+            let signed = debit &- credit
+            var entry = ledger.entries[ei]
+            let (d1, o1) = entry.debits.addingReportingOverflow(debit)
+            let (c1, o2) = entry.credits.addingReportingOverflow(credit)
+            entry.debits = d1; entry.credits = c1
+            if o1 || o2 { entry.overflow = true }
+            entry.lineCount += 1
+            let position = entry.lineCount
+
+            let a0 = base[as_]
+            let a1: UInt8 = ae - as_ > 1 ? base[as_ + 1] : 0
+            var receivable = false
+            if a0 == 0x34 {
+                receivable = isReceivable(base, as_, ae)
+                if !receivable && a1 == 0x34 && ae - as_ >= 4 && base[as_ + 2] == 0x35 && base[as_ + 3] == 0x37 {
+                    entry.vatNet = entry.vatNet &- signed
+                    if !entry.touchesRevenue { entry.touchesRevenue = true; ledger.journals[Int(entry.journal)].revenueEntries += 1 }
+                } else if !receivable {
+                    entry.unrelatedLines += 1
+                }
+            } else if a0 == 0x37 && a1 == 0x30 {
+                entry.revenueNet = entry.revenueNet &- signed
+                if !entry.touchesRevenue { entry.touchesRevenue = true; ledger.journals[Int(entry.journal)].revenueEntries += 1 }
+            } else if a0 == 0x35 && (a1 == 0x31 || a1 == 0x33) {
+                entry.unrelatedLines += 1
+                if !entry.touchesTreasury { entry.touchesTreasury = true; ledger.journals[Int(entry.journal)].treasuryEntries += 1 }
+            } else {
+                if receivablePrefixes.contains(where: { $0.first == a0 }) {
+                    receivable = isReceivable(base, as_, ae)
+                }
+                if !receivable { entry.unrelatedLines += 1 }
+            }
+            if receivable { entry.receivableLines += 1 }
+            ledger.entries[ei] = entry
+            guard receivable else { continue }
+
+            // A customer line: decode what the reader keeps.
+            let account = encoding.string(base, as_, ae)
+            let auxId = encoding.string(base, fs(c.compAuxNum), fe(c.compAuxNum))
+            let hasAux = !auxId.isEmpty
+            let customerId = hasAux ? auxId : account
+            let customer: Int32
+            if let known = customerIndex[customerId] {
+                customer = known
+                if unnamed[Int(known)] {
+                    let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
+                    if !name.isEmpty { ledger.customers[Int(known)].name = name; unnamed[Int(known)] = false }
+                }
+            } else {
+                customer = Int32(ledger.customers.count)
+                customerIndex[customerId] = customer
+                let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
+                ledger.customers.append(Customer(id: customerId, name: name))
+                unnamed.append(name.isEmpty)
+            }
+            let (ls, le) = FECFieldParsing.trim(base, fs(c.ecritureLib), fe(c.ecritureLib))
+            let (ps, pe) = FECFieldParsing.trim(base, fs(c.pieceRef), fe(c.pieceRef))
+            var referenceParts: UInt8 = 0
+            if FECScanner.meaningful(base, ls, le) { referenceParts |= FECLedger.ReceivableLine.labelMeaningful }
+            if FECScanner.meaningful(base, ps, pe) {
+                referenceParts |= FECLedger.ReceivableLine.pieceMeaningful
+                if FECScanner.contains(base, ls, le, ps, pe) { referenceParts |= FECLedger.ReceivableLine.labelHasPiece }
+            }
+            ledger.lines.append(FECLedger.ReceivableLine(
+                line: Int32(lineNo), entry: currentEntry, position: position, account: account, customer: customer,
+                hasAuxiliary: hasAux,
+                pieceRef: encoding.string(base, fs(c.pieceRef), fe(c.pieceRef)), pieceDate: pieceDate, date: date,
+                label: encoding.string(base, ls, le),
+                letter: encoding.string(base, fs(c.ecritureLet), fe(c.ecritureLet)), dateLet: dateLet,
+                amount: signed, openingLabel: FECScanner.mentionsOpening(base, ls, le), referenceParts: referenceParts))
+        }
+        // Entry numbers are decoded only where they are shown: entries with customer lines
+        // (payment ids, document numbers) and unbalanced ones (error messages).
+        ledger.entryNumbers = [String](repeating: "", count: ledger.entries.count)
+        for (i, entry) in ledger.entries.enumerated()
+        where entry.receivableLines > 0 || entry.debits != entry.credits || entry.overflow {
+            let (s, e) = entryTable.numberRange(Int32(i))
+            ledger.entryNumbers[i] = encoding.string(base, s, e)
+        }
+        return ledger
+    }
+
+    private func customerName(_ base: UnsafePointer<UInt8>, hasAux: Bool, _ fs: (Int) -> Int, _ fe: (Int) -> Int,
+                              _ encoding: FECTextEncoding) -> String {
+        if hasAux {
+            let name = encoding.string(base, fs(columns.compAuxLib), fe(columns.compAuxLib))
+            return name.isEmpty ? encoding.string(base, fs(columns.compAuxNum), fe(columns.compAuxNum)) : name
+        }
+        return encoding.string(base, fs(columns.compteLib), fe(columns.compteLib))
+    }
+
+    @inline(__always)
+    private func isReceivable(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        outer: for prefix in receivablePrefixes where prefix.count <= e - s {
+            for k in 0..<prefix.count where base[s + k] != prefix[k] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    private func dateIssue(_ base: UnsafePointer<UInt8>, _ col: Int, _ s: Int, _ e: Int, _ line: Int, _ issues: inout IssueCollector) {
+        let text = String(decoding: UnsafeBufferPointer(start: base + s, count: e - s), as: UTF8.self)
+        let reason = text.isEmpty ? "empty date (yyyymmdd expected)" : "'\(text)' is not a date (yyyymmdd expected)"
+        issues.add(context.issue(line: line, columns.label(col), reason))
+    }
+
+    private func amountIssue(_ base: UnsafePointer<UInt8>, _ col: Int, _ s: Int, _ e: Int, _ line: Int, _ issues: inout IssueCollector) {
+        let text = Array(UnsafeBufferPointer(start: base + s, count: e - s))
+        issues.add(context.issue(line: line, columns.label(col), FECFieldParsing.amountProblem(text, places: col == columns.montantDevise ? 6 : places)))
+    }
+
+    static let nouveau: [UInt8] = Array("NOUVEAU".utf8)
+    static let ouverture: [UInt8] = Array("OUVERTURE".utf8)
+
+    /// `D`/`Débit`/`+1`/`1` → 1, `C`/`Crédit`/`-1` → -1.
+    static func direction(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
+        guard e > s else { return nil }
+        let b = base[s]
+        switch b {
+        case 0x44, 0x64: return 1
+        case 0x43, 0x63: return -1
+        case 0x2B: return e - s == 2 && base[s + 1] == 0x31 ? 1 : nil
+        case 0x31: return e - s == 1 ? 1 : nil
+        case 0x2D: return e - s == 2 && base[s + 1] == 0x31 ? -1 : nil
+        default: return nil
+        }
+    }
+
+    /// A label worth quoting as a payment reference: two bytes or more, one of them a letter
+    /// or a digit (Quadra writes `___` and `x` where there is nothing to say).
+    @inline(__always)
+    static func meaningful(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        guard e - s >= 2 else { return false }
+        for i in s..<e {
+            let b = base[i]
+            if b >= 0x80 || b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 { return true }
+        }
+        return false
+    }
+
+    /// Whether bytes `ns..<ne` occur inside `hs..<he`.
+    static func contains(_ base: UnsafePointer<UInt8>, _ hs: Int, _ he: Int, _ ns: Int, _ ne: Int) -> Bool {
+        let n = ne - ns
+        guard n > 0, n <= he - hs else { return n == 0 }
+        var i = hs
+        while i + n <= he {
+            if base[i] == base[ns] {
+                var k = 1
+                while k < n && base[i + k] == base[ns + k] { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// EcritureLib says the line is an opening balance: "A nouveau", "À nouveaux",
+    /// "Report à nouveau", "Solde a-nouveau" (UTF-8 or Windows-1252 accent).
+    static func mentionsOpening(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        // Look for the final "U" of "NOUVEAU" first: it is rare in labels, so most lines
+        // cost one comparison a byte.
+        var i = s + 6
+        while i < e {
+            if base[i] | 0x20 == 0x75,
+               base[i - 6] | 0x20 == 0x6E, base[i - 5] | 0x20 == 0x6F, base[i - 4] | 0x20 == 0x75,
+               base[i - 3] | 0x20 == 0x76, base[i - 2] | 0x20 == 0x65, base[i - 1] | 0x20 == 0x61 {
+                // Walk back over one space or hyphen to the "a".
+                var j = i - 7
+                if j >= s, base[j] == 0x20 || base[j] == 0x2D { j -= 1 }
+                if j >= s {
+                    let a = base[j]
+                    if a == 0x41 || a == 0x61 || a == 0xC0 || a == 0xE0 { return true }
+                    if (a == 0x80 || a == 0xA0), j - 1 >= s, base[j - 1] == 0xC3 { return true }
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+}
