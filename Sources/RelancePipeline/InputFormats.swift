@@ -10,6 +10,7 @@ public enum InputFormats {
         case bundle = "bundle"
         case pdf = "PDF"
         case eInvoice = "e-invoice XML"
+        case fec = "FEC"
         case csv = "CSV"
         case empty = "empty"
         case unknown = "unknown"
@@ -22,6 +23,7 @@ public enum InputFormats {
         if BundleReader.looksLikeBundle(head) { return .bundle }
         if FacturXReader.looksLikePDF(head) { return .pdf }
         if EInvoiceReader.looksLikeEInvoice(head) { return .eInvoice }
+        if FECReader.looksLikeFEC(head) { return .fec }
         if CSVReader.looksLikeCSV(head) { return .csv }
         return .unknown
     }
@@ -35,6 +37,8 @@ public enum InputFormats {
             return try FacturXReader().read(bytes, context: context)
         case .eInvoice:
             return try EInvoiceReader().read(bytes, context: context)
+        case .fec:
+            return try FECReader().read(bytes, context: context)
         case .csv:
             if AttachmentManifest.looksLikeManifest(Array(bytes.prefix(4096))) {
                 throw context.reject(nil, "an attachment manifest (invoice_number,file) only makes sense inside a bundle next to the PDFs it names")
