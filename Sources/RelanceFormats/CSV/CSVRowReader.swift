@@ -86,19 +86,45 @@ struct CSVRowReader {
         return nil
     }
 
-    mutating func date(_ column: CSVColumn, _ line: Int, required: Bool) -> Day? {
-        guard let f = span(col(column)) else {
+    /// A required key (document number, payment id…), noted in `seen` for the duplicate check.
+    mutating func key(_ index: Int, _ column: CSVColumn, _ line: Int, seen: inout CSVDuplicateIndex) -> String? {
+        guard let f = span(index) else {
+            flag(line, column, "required value is missing")
+            return nil
+        }
+        tokenizer.bytes.withUnsafeBufferPointer { seen.add($0, start: f.start, end: f.end, line: line) }
+        return tokenizer.text(of: f)
+    }
+
+    /// Reports the keys of `seen` that repeat.
+    mutating func reportDuplicates(_ seen: CSVDuplicateIndex, _ column: CSVColumn, what: String) {
+        let duplicates = tokenizer.bytes.withUnsafeBufferPointer { seen.duplicates($0) }
+        for d in duplicates {
+            let text = excerpt(CSVField(start: d.start, end: d.end, quoted: true, hasEscapedQuotes: true))
+            flag(d.line, column, "duplicate \(what) '\(text)' (first on line \(d.first))")
+        }
+    }
+
+    /// `line N`: two small strings joined, no interpolation machinery (a million times per big file).
+    static func location(_ line: Int) -> String {
+        "line " + String(line)
+    }
+
+    mutating func date(_ index: Int, _ column: CSVColumn, _ line: Int, required: Bool) -> Day? {
+        guard let f = span(index) else {
             if required { flag(line, column, "required value is missing") }
             return nil
         }
-        let day = tokenizer.bytes.withUnsafeBufferPointer { Day.parse(UnsafeBufferPointer(rebasing: $0[f.start..<f.end]), order: layout.dateOrder) }
+        // Through `Day.parse(String)`: a date is a small string (no allocation), and that entry
+        // point is specialised inside RelanceCore where the generic one would not be.
+        let day = Day.parse(tokenizer.text(of: f), order: layout.dateOrder)
         if day == nil { flag(line, column, "invalid date '\(excerpt(f))'") }
         return day
     }
 
     /// The row's currency: the column's value, or the context's default when absent or empty.
-    mutating func currency(_ line: Int) -> Currency {
-        guard let f = span(col(.currency)) else { return context.defaultCurrency }
+    mutating func currency(_ index: Int, _ line: Int) -> Currency {
+        guard let f = span(index) else { return context.defaultCurrency }
         let b = tokenizer.bytes
         if f.count == 3, let c = Currency(bytes: b[f.start], b[f.start + 1], b[f.start + 2]) { return c }
         flag(line, .currency, "invalid currency code '\(excerpt(f))'")
@@ -226,6 +252,14 @@ struct CSVRowReader {
 
     // MARK: - Kinds
 
+    /// Reserves the per-row arrays for `n` rows.
+    mutating func reserve(_ n: Int) {
+        rowLines.reserveCapacity(n)
+        rowRecord.reserveCapacity(n)
+        rowPlaces.reserveCapacity(n)
+        for s in amountSlots.indices { amountSlots[s].ranges.reserveCapacity(2 * n) }
+    }
+
     mutating func read() throws(InputRejection) -> IngestBatch {
         var batch = IngestBatch(format: "\(layout.kind.rawValue) CSV")
         switch layout.kind {
@@ -240,9 +274,11 @@ struct CSVRowReader {
 
     mutating func readCustomers() throws(InputRejection) -> [Customer] {
         var out: [Customer] = []
-        var seen: [String: Int] = [:]
+        out.reserveCapacity(tokenizer.remainingRecordEstimate)
+        var seen = CSVDuplicateIndex()
+        let iId = col(.customerId)
         let hasRows = eachRow { r, line in
-            let id = r.required(.customerId, line)
+            let id = r.key(iId, .customerId, line, seen: &seen)
             let name = r.required(.name, line)
             var kind = CustomerKind.business
             if let text = r.string(r.col(.kind)) {
@@ -260,19 +296,13 @@ struct CSVRowReader {
                 language = CSVValueVocabulary.language(text)
                 if language == nil { r.flag(line, .language, "unknown language '\(text)' (expected a two-letter code such as fr or en)") }
             }
-            if let id {
-                if let first = seen[id] {
-                    r.flag(line, .customerId, "duplicate customer id '\(id)' (first on line \(first))")
-                } else {
-                    seen[id] = line
-                }
-            }
             guard !r.rowIsBad, let id, let name else { return }
             out.append(Customer(id: id, name: name, siren: r.string(r.col(.siren)), vatNumber: r.string(r.col(.vatNumber)),
                                 email: r.string(r.col(.email)), phone: r.string(r.col(.phone)), address: r.string(r.col(.address)),
                                 postalCode: r.string(r.col(.postalCode)), city: r.string(r.col(.city)), country: country,
                                 language: language, kind: kind))
         }
+        reportDuplicates(seen, .customerId, what: "customer id")
         if anyIssue { throw rejection() }
         if !hasRows { throw headerOnly() }
         return out
@@ -287,35 +317,37 @@ struct CSVRowReader {
             notes.append("no customer code column: customers are identified by their name")
         }
         let iName = col(.customerName), iOriginal = col(.originalInvoice), iRef = col(.paymentReference), iType = col(.type)
+        let iNumber = col(.invoiceNumber), iCustomer = col(customerColumn), iIssue = col(.issueDate), iDue = col(.dueDate)
+        let iDelivery = col(.deliveryDate), iCurrency = col(.currency)
+        let estimate = tokenizer.remainingRecordEstimate
+        reserve(estimate)
         var out: [Document] = []
+        out.reserveCapacity(estimate)
         var explicitCredit: [Bool] = []
-        var seen: [String: Int] = [:]
+        explicitCredit.reserveCapacity(estimate)
+        var seen = CSVDuplicateIndex()
         let hasRows = eachRow { r, line in
-            let number = r.required(.invoiceNumber, line)
-            let customer = r.required(customerColumn, line)
-            let issue = r.date(.issueDate, line, required: true)
-            let due = r.date(.dueDate, line, required: false)
-            let delivery = r.date(.deliveryDate, line, required: false)
-            let currency = r.currency(line)
+            let number = r.key(iNumber, .invoiceNumber, line, seen: &seen)
+            let customer = r.string(iCustomer)
+            if customer == nil { r.flag(line, customerColumn, "required value is missing") }
+            let issue = r.date(iIssue, .issueDate, line, required: true)
+            let due = r.date(iDue, .dueDate, line, required: false)
+            let delivery = r.date(iDelivery, .deliveryDate, line, required: false)
+            let currency = r.currency(iCurrency, line)
             var credit = false
             if let f = r.span(iType) {
-                let text = r.tokenizer.text(of: f)
-                switch CSVValueVocabulary.documentType(text) {
+                let type = r.tokenizer.bytes.withUnsafeBufferPointer {
+                    CSVValueVocabulary.documentType(UnsafeBufferPointer(rebasing: $0[f.start..<f.end]))
+                }
+                switch type {
                 case .invoice?: break
                 case .creditNote?: credit = true
-                case nil: r.flag(line, .type, "unknown document type '\(text)' (expected invoice, facture, F, FA, or credit note, avoir, AV)")
+                case nil: r.flag(line, .type, "unknown document type '\(r.excerpt(f))' (expected invoice, facture, F, FA, or credit note, avoir, AV)")
                 }
             }
             r.rowLines.append(line)
             r.rowPlaces.append(UInt8(r.places(of: currency)))
             r.noteAmounts(line)
-            if let number {
-                if let first = seen[number] {
-                    r.flag(line, .invoiceNumber, "duplicate document number '\(number)' (first on line \(first))")
-                } else {
-                    seen[number] = line
-                }
-            }
             guard !r.anyIssue, let number, let customer, let issue else {
                 r.rowRecord.append(-1)
                 return
@@ -324,9 +356,10 @@ struct CSVRowReader {
             explicitCredit.append(credit)
             out.append(Document(number: number, customerId: customer, customerName: r.string(iName), kind: credit ? .creditNote : .invoice,
                                 issueDate: issue, dueDate: due, deliveryDate: delivery, currency: currency, amount: 0,
-                                originalInvoice: r.string(iOriginal), paymentReference: r.string(iRef), sourceLocation: "line \(line)"))
+                                originalInvoice: r.string(iOriginal), paymentReference: r.string(iRef), sourceLocation: Self.location(line)))
         }
         if !hasRows && !anyIssue { throw headerOnly() }
+        reportDuplicates(seen, .invoiceNumber, what: "document number")
         parseAmounts()
         if anyIssue { throw rejection() }
         // Signs: a credit-note type or a negative total makes a credit note; amounts are then positive.
@@ -364,24 +397,21 @@ struct CSVRowReader {
         if iId < 0 {
             notes.append("no payment id column: each payment is identified by the file name and its line (\(context.fileName)#LINE)")
         }
+        let iDate = col(.date), iCurrency = col(.currency)
+        let estimate = tokenizer.remainingRecordEstimate
+        reserve(estimate)
         var out: [Payment] = []
-        var seen: [String: Int] = [:]
+        out.reserveCapacity(estimate)
+        var seen = CSVDuplicateIndex()
         let hasRows = eachRow { r, line in
             var id: String?
             if iId >= 0 {
-                id = r.required(.paymentId, line)
-                if let id {
-                    if let first = seen[id] {
-                        r.flag(line, .paymentId, "duplicate payment id '\(id)' (first on line \(first))")
-                    } else {
-                        seen[id] = line
-                    }
-                }
+                id = r.key(iId, .paymentId, line, seen: &seen)
             } else {
                 id = "\(r.context.fileName)#\(line)"
             }
-            let date = r.date(.date, line, required: true)
-            let currency = r.currency(line)
+            let date = r.date(iDate, .date, line, required: true)
+            let currency = r.currency(iCurrency, line)
             r.rowLines.append(line)
             r.rowPlaces.append(UInt8(r.places(of: currency)))
             r.noteAmounts(line)
@@ -394,9 +424,10 @@ struct CSVRowReader {
             r.rowRecord.append(out.count)
             out.append(Payment(paymentId: id, customerId: r.string(iCustomer), date: date, amount: 0, currency: currency,
                                reference: r.string(iRef), invoiceNumber: r.string(iInvoice), payerName: r.string(iPayer),
-                               payerIban: iban, sourceLocation: "line \(line)"))
+                               payerIban: iban, sourceLocation: Self.location(line)))
         }
         if !hasRows && !anyIssue { throw headerOnly() }
+        reportDuplicates(seen, .paymentId, what: "payment id")
         parseAmounts()
         if anyIssue { throw rejection() }
         let amounts = amountSlots[0].values

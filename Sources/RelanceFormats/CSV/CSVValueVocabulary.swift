@@ -20,6 +20,33 @@ public enum CSVValueVocabulary {
         }
     }
 
+    /// The same from the field's bytes, with a fast path for the plain ASCII spellings that
+    /// fill million-row exports (`invoice`, `credit_note`, `F`, `AV`…).
+    public static func documentType(_ bytes: UnsafeBufferPointer<UInt8>) -> DocumentType? {
+        if bytes.count <= 12 {
+            var key: [UInt8] = []
+            var plain = true
+            key.reserveCapacity(bytes.count)
+            for b in bytes {
+                switch b {
+                case 0x61...0x7A, 0x30...0x39: key.append(b)
+                case 0x41...0x5A: key.append(b | 0x20)
+                case 0x20, 0x2D, 0x5F, 0x2E: continue
+                default: plain = false
+                }
+                if !plain { break }
+            }
+            if plain {
+                switch String(decoding: key, as: UTF8.self) {
+                case "invoice", "facture", "f", "fa": return .invoice
+                case "creditnote", "avoir", "av", "credit": return .creditNote
+                default: break
+                }
+            }
+        }
+        return documentType(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// `business` (the default when empty) or `consumer`; French `particulier` is a consumer,
     /// `professionnel`, `entreprise`, `société` and `B2B` are businesses.
     public static func customerKind(_ text: String) -> CustomerKind? {
