@@ -43,23 +43,24 @@ struct CSVDuplicateIndex {
         // Entries in hash order, entry order within equal hashes. Up to 2^24 entries, a plain
         // sort of 64-bit words (40 bits of hash, 24 of entry) does it without a closure; a
         // shorter hash only means a few more byte comparisons.
-        let order: [Int]
-        let groupKey: (Int) -> UInt64
+        // `order` holds entry numbers; `keys` the value that groups them, in the same order.
+        var order: [Int]
+        var keys: [UInt64]
         if hashes.count < 1 << 24 {
             var packed = hashes.indices.map { (hashes[$0] & ~0xFF_FFFF) | UInt64($0) }
             packed.sort()
             order = packed.map { Int($0 & 0xFF_FFFF) }
-            groupKey = { hashes[$0] & ~0xFF_FFFF }
+            keys = packed
+            for i in keys.indices { keys[i] &= ~0xFF_FFFF }
         } else {
             order = hashes.indices.sorted { hashes[$0] != hashes[$1] ? hashes[$0] < hashes[$1] : $0 < $1 }
-            groupKey = { hashes[$0] }
+            keys = order.map { hashes[$0] }
         }
         var out: [(line: Int, first: Int, start: Int, end: Int)] = []
         var g = 0
         while g < order.count {
             var h = g + 1
-            let key = groupKey(order[g])
-            while h < order.count && groupKey(order[h]) == key { h += 1 }
+            while h < keys.count && keys[h] == keys[g] { h += 1 }
             if h - g > 1 {
                 // A group of equal hashes, in entry order: each entry repeats the earliest equal one.
                 for j in (g + 1)..<h {
