@@ -77,6 +77,22 @@ import RelanceFormats
         #expect(batch.documents.first?.amount == 100_000)
     }
 
+    @Test func utf8BOMFileReadsItsFirstHeader() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("Code client;Raison sociale\r\nC1;Été & Cie\r\n".utf8)
+        let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "bom.csv"))
+        #expect(batch.customers == [Customer(id: "C1", name: "Été & Cie")])
+    }
+
+    @Test func utf16ExcelUnicodeTextIsRead() throws {
+        // Excel's "Texte Unicode": UTF-16LE with BOM, tab-separated.
+        let text = "N° facture\tCode client\tDate\tÉchéance\tMontant TTC\r\nF-1\tC1\t05/01/2024\t04/02/2024\t1\u{A0}500,00\r\n"
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in text.utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "u16.txt"))
+        #expect(batch.documents.first?.amount == 150_000)
+        #expect(batch.documents.first?.dueDate == Day(year: 2024, month: 2, day: 4)!)
+    }
+
     @Test(arguments: [
         (Array("a;b\n1;2\n".utf8), true),
         ([0xEF, 0xBB, 0xBF] + Array("Code client,Nom\n".utf8), true),
