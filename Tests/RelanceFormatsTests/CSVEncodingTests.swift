@@ -66,6 +66,7 @@ import RelanceFormats
             case 0x152: return 0x8C
             case 0x153: return 0x9C
             case 0x20AC: return 0x80
+            case 0x2013: return 0x96
             default: return UInt8(u.value)
             }
         }
@@ -75,6 +76,17 @@ import RelanceFormats
         let bytes = latin1("N° facture;Client;Date facture;Montant TTC;Libellé\nA1;C;2024-01-05;1 000,00 €;cœur\n")
         let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "e.csv"))
         #expect(batch.documents.first?.amount == 100_000)
+    }
+
+    @Test func frenchDemoHeadersInWindows1252() throws {
+        let customers = latin1("Code client;Raison sociale;SIREN;N° TVA intracom;E-mail;Téléphone;Adresse;Code postal;Ville;Pays;Langue;Type client\r\n"
+            + "C1;Hôtel Bellevue;;;;;;;;FR;fr;Particulier\r\n")
+        #expect(try CSVReader().read(customers, context: ReadContext(fileName: "c.csv")).customers.first?.kind == .consumer)
+        let payments = latin1("N° règlement;Code client;Date;Montant;Devise;Libellé;N° facture;Tireur;IBAN\r\n"
+            + "R1;C1;03/04/2024;2") + [0xA0] + latin1("500,00;EUR;Chèque n° 12 – œuvre;F1;Hôtel;\r\n")
+        let p = try CSVReader().read(payments, context: ReadContext(fileName: "p.csv")).payments
+        #expect(p.first?.amount == 250_000)
+        #expect(p.first?.reference == "Chèque n° 12 – œuvre")
     }
 
     @Test func utf8BOMFileReadsItsFirstHeader() throws {

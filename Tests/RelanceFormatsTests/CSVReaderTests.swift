@@ -183,6 +183,7 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
         // Broken quoting.
         ("Code client;Nom\nC1;\"Dupré\nC2;Martin\n", "in.csv:2: unterminated quoted field: the quote opened on line 2 is never closed"),
         ("Code client;Nom\nC1;Du\"pré\n", "in.csv:2: stray quote inside unquoted field 2"),
+        ("Code \"client;Nom\n", "in.csv:1: stray quote inside unquoted field 1"),
         // Missing required column.
         ("N° facture;Code client;Échéance;Montant TTC\nF1;C1;01/01/2024;12,00\n", "in.csv:1: unrecognised header: missing issue_date for a documents file"),
         ("Code client;SIREN\nC1;552100554\n", "in.csv:1: unrecognised header: missing name for a customers file"),

@@ -71,6 +71,7 @@ public struct CSVReader: InputReader {
         var probe = CSVTokenizer(bytes: text, delimiter: 0x3B)
         var best: (line: Int, recognition: CSVHeaderRecognition, known: Int)?
         var fields: [CSVField] = []
+        var firstSyntaxError: CSVSyntaxError?
         while probe.line <= limit && !probe.isAtEnd {
             let line = probe.line
             var t = CSVTokenizer(bytes: text, delimiter: CSVTokenizer.detectDelimiter(text, from: probe.offset),
@@ -78,6 +79,7 @@ public struct CSVReader: InputReader {
             do {
                 _ = try t.nextRecord(into: &fields)
             } catch {
+                if firstSyntaxError == nil { firstSyntaxError = error }
                 probe.skipPhysicalLine()
                 continue
             }
@@ -94,7 +96,10 @@ public struct CSVReader: InputReader {
                 if best == nil || known > best!.known { best = (line, recognition, known) }
             }
         }
-        guard let best, let reason = best.recognition.unrecognisedReason else { throw context.reject(line: nil, nil, "empty file") }
+        guard let best, let reason = best.recognition.unrecognisedReason else {
+            if let e = firstSyntaxError { throw context.reject(line: e.line, nil, e.reason) }
+            throw context.reject(line: nil, nil, "empty file")
+        }
         throw context.reject(line: best.line, nil, reason)
     }
 
