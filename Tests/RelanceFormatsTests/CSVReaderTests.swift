@@ -249,6 +249,19 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
             """)
     }
 
+    @Test func duplicatesAmongManyRows() {
+        var text = "payment_id;date;amount\n"
+        for i in 0..<5000 {
+            let id = i == 3000 || i == 4500 ? "P8" : i == 4000 ? "\"P1\"" : "P\(i)"
+            text += "\(id);2024-01-01;1,00\n"
+        }
+        #expect(rejection(text) == """
+            in.csv:3002: payment_id: duplicate payment id 'P8' (first on line 10)
+            in.csv:4002: payment_id: duplicate payment id 'P1' (first on line 3)
+            in.csv:4502: payment_id: duplicate payment id 'P8' (first on line 10)
+            """)
+    }
+
     @Test func issuesFromBothPassesAreInLineOrder() {
         let text = "N° facture;Code client;Date;Échéance;Montant\nF1;C1;01/01/2024;;1,0y\nF2;C1;bad;;1,00\n"
         #expect(rejection(text) == """

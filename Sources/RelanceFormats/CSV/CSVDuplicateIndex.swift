@@ -40,15 +40,15 @@ struct CSVDuplicateIndex {
     /// Every key seen again: its line, the line of its first occurrence, and its byte range;
     /// in line order.
     func duplicates(_ buf: UnsafeBufferPointer<UInt8>) -> [(line: Int, first: Int, start: Int, end: Int)] {
-        // Entries in hash order, entry order within equal hashes. Up to 2^24 entries, a plain
-        // sort of 64-bit words (40 bits of hash, 24 of entry) does it without a closure; a
-        // shorter hash only means a few more byte comparisons.
+        // Entries in hash order, entry order within equal hashes. Up to 2^24 entries, a radix
+        // sort of 64-bit words (40 bits of hash, 24 of entry) does it; a shorter hash only
+        // means a few more byte comparisons.
         // `order` holds entry numbers; `keys` the value that groups them, in the same order.
         var order: [Int]
         var keys: [UInt64]
         if hashes.count < 1 << 24 {
             var packed = hashes.indices.map { (hashes[$0] & ~0xFF_FFFF) | UInt64($0) }
-            packed.sort()
+            Self.radixSortByHighBits(&packed)
             order = packed.map { Int($0 & 0xFF_FFFF) }
             keys = packed
             for i in keys.indices { keys[i] &= ~0xFF_FFFF }
@@ -78,6 +78,26 @@ struct CSVDuplicateIndex {
         }
         out.sort { $0.line < $1.line }
         return out
+    }
+
+    /// Sorts by bits 24…63 (the hash part), keeping the order of equal keys: four stable
+    /// counting passes of ten bits, several times faster than a comparison sort on a million
+    /// words. The entry numbers in the low bits arrive in increasing order and stay so.
+    static func radixSortByHighBits(_ a: inout [UInt64]) {
+        var b = [UInt64](repeating: 0, count: a.count)
+        var counts = [Int](repeating: 0, count: 1025)
+        for pass in 0..<4 {
+            let shift = UInt64(24 + 10 * pass)
+            for i in counts.indices { counts[i] = 0 }
+            for v in a { counts[Int((v >> shift) & 0x3FF) + 1] += 1 }
+            for i in 1..<counts.count { counts[i] += counts[i - 1] }
+            for v in a {
+                let d = Int((v >> shift) & 0x3FF)
+                b[counts[d]] = v
+                counts[d] += 1
+            }
+            swap(&a, &b)
+        }
     }
 
     private func same(_ buf: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
