@@ -262,6 +262,23 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
             """)
     }
 
+    @Test func amountIssuesPastTheCapAreCounted() {
+        var text = "N° facture;Code client;Date;Échéance;Montant\n"
+        for i in 0..<5 { text += "F\(i);C;01/01/2024;;1,0z\n" }
+        #expect(rejection(text, cap: 2) == """
+            in.csv:2: Montant: invalid amount '1,0z': unexpected character 'z' in amount
+            in.csv:3: Montant: invalid amount '1,0z': unexpected character 'z' in amount
+            … and 3 more problems
+            """)
+    }
+
+    @Test func userLayoutMayReadAJournalLikeFile() throws {
+        let layout = CSVLayoutMapping(name: "bank", kind: .payments, columns: ["date": "Date", "amount": "Montant", "reference": "Libellé"])
+        let batch = try readCSV("Date;Libellé;Montant;Sens\n02/01/2024;VIR X;10,00;C\n", layouts: [layout])
+        #expect(batch.payments.map(\.amount) == [1000])
+        #expect(rejection("Date;Libellé;Montant;Sens\n02/01/2024;VIR X;10,00;C\n")?.hasSuffix("export a FEC instead") == true)
+    }
+
     @Test func issuesFromBothPassesAreInLineOrder() {
         let text = "N° facture;Code client;Date;Échéance;Montant\nF1;C1;01/01/2024;;1,0y\nF2;C1;bad;;1,00\n"
         #expect(rejection(text) == """

@@ -22,6 +22,8 @@ struct CSVRowReader {
     var rowIsBad = false
     var anyIssue = false
     var notes: [String] = []
+    /// Issues dropped before reaching `issues` (deferred amount errors past the cap).
+    var uncounted = 0
 
     // Per data row, in file order.
     var rowLines: [Int] = []
@@ -40,6 +42,8 @@ struct CSVRowReader {
         var pending: [(row: Int, start: Int, end: Int)] = []
         /// Parse errors met on the way, reported only if the column's decision holds.
         var deferred: [InputIssue] = []
+        /// Parse errors beyond the cap, counted only.
+        var deferredDropped = 0
         /// Per row: the value, `missing` (empty or invalid) or `waiting` (in `pending`).
         var values: [Int64] = []
 
@@ -178,6 +182,8 @@ struct CSVRowReader {
                     if amountSlots[s].deferred.count < context.issueCap {
                         amountSlots[s].deferred.append(context.issue(line: line, layout.label(amountSlots[s].column),
                                                                      "invalid amount '\(String(decoding: text, as: UTF8.self))': \(e)"))
+                    } else {
+                        amountSlots[s].deferredDropped += 1
                     }
                     anyIssue = true
                     rowIsBad = true
@@ -265,6 +271,7 @@ struct CSVRowReader {
                 continue
             }
             for issue in slot.deferred { issues.add(issue) }
+            uncounted += slot.deferredDropped
             tokenizer.bytes.withUnsafeBufferPointer { buf in
                 for p in slot.pending {
                     let text = UnsafeBufferPointer(rebasing: buf[p.start..<p.end])
@@ -312,7 +319,7 @@ struct CSVRowReader {
             let la = a.element.line ?? 0, lb = b.element.line ?? 0
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
-        return InputRejection(all, omitted: issues.omitted)
+        return InputRejection(all, omitted: issues.omitted + uncounted)
     }
 
     func headerOnly() -> InputRejection {
