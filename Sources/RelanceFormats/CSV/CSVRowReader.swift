@@ -427,18 +427,20 @@ struct CSVRowReader {
             r.noteAmounts(line, places: places)
             guard !r.anyIssue, let number, let customer, let issue else { return }
             let row = r.rowLines.count - 1
-            var document = Document(number: number, customerId: customer, customerName: r.string(iName), kind: credit ? .creditNote : .invoice,
-                                    issueDate: issue, dueDate: due, deliveryDate: delivery, currency: currency, amount: 0,
-                                    originalInvoice: r.string(iOriginal), paymentReference: r.string(iRef), sourceLocation: Self.location(line))
+            var kind: DocumentKind = credit ? .creditNote : .invoice
+            var amount: Int64 = 0, exclTax: Int64?, tax: Int64?
             if r.isWaiting(row) {
                 waiting.append((row, out.count, credit))
             } else if let a = r.documentAmounts(row, explicitCredit: credit) {
-                document.kind = a.kind; document.amount = a.amount; document.amountExclTax = a.exclTax; document.tax = a.tax
+                (kind, amount, exclTax, tax) = a
             } else {
                 zeroLines.append(line)
                 return
             }
-            out.append(document)
+            out.append(Document(number: number, customerId: customer, customerName: r.string(iName), kind: kind,
+                                issueDate: issue, dueDate: due, deliveryDate: delivery, currency: currency, amountExclTax: exclTax,
+                                tax: tax, amount: amount, originalInvoice: r.string(iOriginal), paymentReference: r.string(iRef),
+                                sourceLocation: Self.location(line)))
         }
         if !hasRows && !anyIssue { throw headerOnly() }
         reportDuplicates(seen, .invoiceNumber, what: "document number")
