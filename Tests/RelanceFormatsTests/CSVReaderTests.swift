@@ -167,6 +167,12 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
         #expect(batch.notes == ["read with layout 'sage'"])
     }
 
+    @Test func configuredDecimalSeparatorWinsOverTheValues() {
+        let layout = CSVLayoutMapping(name: "fr", kind: .payments, columns: ["amount": "Montant"], decimalSeparator: .comma)
+        #expect(rejection("Date;Montant\n01/02/2024;12.50\n", layouts: [layout])
+                == "in.csv:2: Montant: invalid amount '12.50': misplaced thousands separator in amount")
+    }
+
     @Test func userLayoutWithUnknownField() {
         let layout = CSVLayoutMapping(name: "bad", kind: .payments, columns: ["amout": "Somme"])
         #expect(rejection("Somme;Date\n1;01/01/2024\n", layouts: [layout]) == "in.csv:1: layout 'bad' maps unknown payments field 'amout'")

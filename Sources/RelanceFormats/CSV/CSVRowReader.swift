@@ -328,8 +328,10 @@ struct CSVRowReader {
 
     // MARK: - Kinds
 
-    /// Reserves the per-row arrays for `n` rows.
+    /// Reserves the per-row arrays for `n` rows, and starts the amount columns with the
+    /// layout's configured separator, which wins over what the values show.
     mutating func reserve(_ n: Int) {
+        for s in amountSlots.indices { amountSlots[s].provisional = layout.decimalSeparator }
         rowLines.reserveCapacity(n)
         rowPlaces.reserveCapacity(n)
         for s in amountSlots.indices { amountSlots[s].values.reserveCapacity(n) }
