@@ -179,7 +179,7 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
     }
 
     @Test func blankRowsAndUnknownColumnsAreIgnored() throws {
-        let batch = try readCSV("Code client;Nom;Commentaire;\r\nC1;A;x;\r\n;;;\r\n\r\nC2;B;;\r\n")
+        let batch = try readCSV("Code client;Nom;Commentaire;\r\nC1;A;x;\r\n;;;\r\n\r\nC2;B;;\r\n\u{1A}")
         #expect(batch.customers.map(\.id) == ["C1", "C2"])
     }
 

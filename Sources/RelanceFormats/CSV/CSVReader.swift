@@ -51,11 +51,13 @@ public struct CSVReader: InputReader {
 
     public func read(_ bytes: [UInt8], context: ReadContext) throws(InputRejection) -> IngestBatch {
         guard !bytes.isEmpty else { throw context.reject(line: nil, nil, "empty file") }
-        let text: [UInt8]
+        var text: [UInt8]
         switch CSVTextDecoder.decode(bytes) {
         case let .success(d): text = d.bytes
         case let .failure(f): throw context.reject(line: nil, nil, f.reason)
         }
+        // The DOS end-of-file mark (Ctrl-Z) that some old exports still append.
+        while text.last == 0x1A { text.removeLast() }
         guard text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x1A }) else {
             throw context.reject(line: nil, nil, "empty file")
         }
