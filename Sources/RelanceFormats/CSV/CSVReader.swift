@@ -32,7 +32,12 @@ public struct CSVReader: InputReader {
         guard !head.isEmpty else { return false }
         var text = head
         if head.count >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
-            let even = head.count - (head.count % 2)
+            var even = head.count - (head.count % 2)
+            // A head cut between the two halves of a surrogate pair: drop the first half.
+            if even >= 4 {
+                let last = head[0] == 0xFF ? head[even - 1] : head[even - 2]
+                if last & 0xFC == 0xD8 { even -= 2 }
+            }
             guard case let .success(d) = CSVTextDecoder.utf16ToUTF8(Array(head[0..<even]), littleEndian: head[0] == 0xFF) else { return false }
             text = d
         } else {
