@@ -41,6 +41,9 @@ public enum AmountEvidence: Sendable, Equatable {
 /// apostrophe, and whichever of `.`/`,` is not the decimal separator) between groups of three.
 public enum AmountParser {
     /// Classifies one text for the per-column decision (see `AmountColumnDecision`).
+    /// Inlinable, as is `parse`: readers call both once per amount of a file, and an
+    /// unspecialised generic call across modules costs more than the parsing itself.
+    @inlinable
     public static func evidence<C: Collection>(_ text: C) -> AmountEvidence where C.Element == UInt8 {
         var commas = 0, points = 0
         var lastSep: UInt8 = 0
@@ -74,8 +77,14 @@ public enum AmountParser {
     }
 
     /// Parses `text` into minor units with `places` decimals (2 for EUR).
+    @inlinable
     public static func parse<C: Collection>(_ text: C, decimal: DecimalSeparator, places: Int) -> Result<Int64, AmountError> where C.Element == UInt8 {
-        let bytes = Array(text)
+        if let r = text.withContiguousStorageIfAvailable({ parseBytes($0, decimal: decimal, places: places) }) { return r }
+        return Array(text).withUnsafeBufferPointer { parseBytes($0, decimal: decimal, places: places) }
+    }
+
+    @inlinable
+    static func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>, decimal: DecimalSeparator, places: Int) -> Result<Int64, AmountError> {
         var lo = 0, hi = bytes.count
         @inline(__always) func isBlank(_ i: Int) -> Int {
             // Returns the byte length of a blank at i (space, tab, NBSP, U+202F, U+2009), else 0.
@@ -211,8 +220,21 @@ public struct AmountColumnDecision: Sendable {
 
     public init() {}
 
+    /// Inlinable so that the evidence scan is specialised for the caller's collection; the
+    /// bookkeeping stays in `record`.
+    @inlinable
     public mutating func observe<C: Collection>(_ text: C, line: Int) where C.Element == UInt8 {
-        switch AmountParser.evidence(text) {
+        let evidence = AmountParser.evidence(text)
+        if case .ambiguous = evidence, ambiguousCount == 0 {
+            record(evidence, line: line, text: String(decoding: text, as: UTF8.self))
+        } else {
+            record(evidence, line: line, text: nil)
+        }
+    }
+
+    @usableFromInline
+    mutating func record(_ evidence: AmountEvidence, line: Int, text: String?) {
+        switch evidence {
         case .decimal(.comma):
             if commaVotes == 0 { firstCommaLine = line }
             commaVotes += 1
@@ -220,7 +242,7 @@ public struct AmountColumnDecision: Sendable {
             if pointVotes == 0 { firstPointLine = line }
             pointVotes += 1
         case .ambiguous:
-            if ambiguousCount == 0 { firstAmbiguousLine = line; firstAmbiguousText = String(decoding: text, as: UTF8.self) }
+            if ambiguousCount == 0 { firstAmbiguousLine = line; firstAmbiguousText = text ?? "" }
             ambiguousCount += 1
         case .none, .invalid:
             break

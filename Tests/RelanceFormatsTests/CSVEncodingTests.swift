@@ -66,6 +66,7 @@ import RelanceFormats
             case 0x152: return 0x8C
             case 0x153: return 0x9C
             case 0x20AC: return 0x80
+            case 0x2013: return 0x96
             default: return UInt8(u.value)
             }
         }
@@ -77,6 +78,33 @@ import RelanceFormats
         #expect(batch.documents.first?.amount == 100_000)
     }
 
+    @Test func frenchDemoHeadersInWindows1252() throws {
+        let customers = latin1("Code client;Raison sociale;SIREN;N° TVA intracom;E-mail;Téléphone;Adresse;Code postal;Ville;Pays;Langue;Type client\r\n"
+            + "C1;Hôtel Bellevue;;;;;;;;FR;fr;Particulier\r\n")
+        #expect(try CSVReader().read(customers, context: ReadContext(fileName: "c.csv")).customers.first?.kind == .consumer)
+        let payments = latin1("N° règlement;Code client;Date;Montant;Devise;Libellé;N° facture;Tireur;IBAN\r\n"
+            + "R1;C1;03/04/2024;2") + [0xA0] + latin1("500,00;EUR;Chèque n° 12 – œuvre;F1;Hôtel;\r\n")
+        let p = try CSVReader().read(payments, context: ReadContext(fileName: "p.csv")).payments
+        #expect(p.first?.amount == 250_000)
+        #expect(p.first?.reference == "Chèque n° 12 – œuvre")
+    }
+
+    @Test func utf8BOMFileReadsItsFirstHeader() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("Code client;Raison sociale\r\nC1;Été & Cie\r\n".utf8)
+        let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "bom.csv"))
+        #expect(batch.customers == [Customer(id: "C1", name: "Été & Cie")])
+    }
+
+    @Test func utf16ExcelUnicodeTextIsRead() throws {
+        // Excel's "Texte Unicode": UTF-16LE with BOM, tab-separated.
+        let text = "N° facture\tCode client\tDate\tÉchéance\tMontant TTC\r\nF-1\tC1\t05/01/2024\t04/02/2024\t1\u{A0}500,00\r\n"
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in text.utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "u16.txt"))
+        #expect(batch.documents.first?.amount == 150_000)
+        #expect(batch.documents.first?.dueDate == Day(year: 2024, month: 2, day: 4)!)
+    }
+
     @Test(arguments: [
         (Array("a;b\n1;2\n".utf8), true),
         ([0xEF, 0xBB, 0xBF] + Array("Code client,Nom\n".utf8), true),
@@ -84,6 +112,7 @@ import RelanceFormats
         (Array("<?xml version=\"1.0\"?><a;b/>".utf8), false),
         (Array("just one column\nx\n".utf8), false),
         ([0xFF, 0xFE, 0x61, 0x00, 0x09, 0x00, 0x62, 0x00], true),
+        ([0xFF, 0xFE, 0x61, 0x00, 0x09, 0x00, 0x62, 0x00, 0x3D, 0xD8], true),  // cut inside a surrogate pair
         ([0x61, 0x00, 0x3B, 0x00], false),
         ([], false),
     ])

@@ -167,13 +167,19 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
         #expect(batch.notes == ["read with layout 'sage'"])
     }
 
+    @Test func configuredDecimalSeparatorWinsOverTheValues() {
+        let layout = CSVLayoutMapping(name: "fr", kind: .payments, columns: ["amount": "Montant"], decimalSeparator: .comma)
+        #expect(rejection("Date;Montant\n01/02/2024;12.50\n", layouts: [layout])
+                == "in.csv:2: Montant: invalid amount '12.50': misplaced thousands separator in amount")
+    }
+
     @Test func userLayoutWithUnknownField() {
         let layout = CSVLayoutMapping(name: "bad", kind: .payments, columns: ["amout": "Somme"])
         #expect(rejection("Somme;Date\n1;01/01/2024\n", layouts: [layout]) == "in.csv:1: layout 'bad' maps unknown payments field 'amout'")
     }
 
     @Test func blankRowsAndUnknownColumnsAreIgnored() throws {
-        let batch = try readCSV("Code client;Nom;Commentaire;\r\nC1;A;x;\r\n;;;\r\n\r\nC2;B;;\r\n")
+        let batch = try readCSV("Code client;Nom;Commentaire;\r\nC1;A;x;\r\n;;;\r\n\r\nC2;B;;\r\n\u{1A}")
         #expect(batch.customers.map(\.id) == ["C1", "C2"])
     }
 
@@ -183,6 +189,7 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
         // Broken quoting.
         ("Code client;Nom\nC1;\"Dupré\nC2;Martin\n", "in.csv:2: unterminated quoted field: the quote opened on line 2 is never closed"),
         ("Code client;Nom\nC1;Du\"pré\n", "in.csv:2: stray quote inside unquoted field 2"),
+        ("Code \"client;Nom\n", "in.csv:1: stray quote inside unquoted field 1"),
         // Missing required column.
         ("N° facture;Code client;Échéance;Montant TTC\nF1;C1;01/01/2024;12,00\n", "in.csv:1: unrecognised header: missing issue_date for a documents file"),
         ("Code client;SIREN\nC1;552100554\n", "in.csv:1: unrecognised header: missing name for a customers file"),
@@ -246,6 +253,36 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
             in.csv:3: Date: invalid date 'xx'
             … and 3 more problems
             """)
+    }
+
+    @Test func duplicatesAmongManyRows() {
+        var text = "payment_id;date;amount\n"
+        for i in 0..<5000 {
+            let id = i == 3000 || i == 4500 ? "P8" : i == 4000 ? "\"P1\"" : "P\(i)"
+            text += "\(id);2024-01-01;1,00\n"
+        }
+        #expect(rejection(text) == """
+            in.csv:3002: payment_id: duplicate payment id 'P8' (first on line 10)
+            in.csv:4002: payment_id: duplicate payment id 'P1' (first on line 3)
+            in.csv:4502: payment_id: duplicate payment id 'P8' (first on line 10)
+            """)
+    }
+
+    @Test func amountIssuesPastTheCapAreCounted() {
+        var text = "N° facture;Code client;Date;Échéance;Montant\n"
+        for i in 0..<5 { text += "F\(i);C;01/01/2024;;1,0z\n" }
+        #expect(rejection(text, cap: 2) == """
+            in.csv:2: Montant: invalid amount '1,0z': unexpected character 'z' in amount
+            in.csv:3: Montant: invalid amount '1,0z': unexpected character 'z' in amount
+            … and 3 more problems
+            """)
+    }
+
+    @Test func userLayoutMayReadAJournalLikeFile() throws {
+        let layout = CSVLayoutMapping(name: "bank", kind: .payments, columns: ["date": "Date", "amount": "Montant", "reference": "Libellé"])
+        let batch = try readCSV("Date;Libellé;Montant;Sens\n02/01/2024;VIR X;10,00;C\n", layouts: [layout])
+        #expect(batch.payments.map(\.amount) == [1000])
+        #expect(rejection("Date;Libellé;Montant;Sens\n02/01/2024;VIR X;10,00;C\n")?.hasSuffix("export a FEC instead") == true)
     }
 
     @Test func issuesFromBothPassesAreInLineOrder() {

