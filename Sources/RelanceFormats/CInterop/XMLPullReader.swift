@@ -34,12 +34,25 @@ public final class XMLPullReader {
     private let buffer: UnsafeMutableRawBufferPointer
     private var reader: xmlTextReaderPtr?
     private var pendingEnd = false
-    private var stack: [String] = []
+    /// Name ids of the open elements, outermost first (see `nameID`).
+    private var stack: [Int32] = []
     private var errorMessage: String?
     private var errorLine: Int = 0
 
+    /// Interned local names: id → name. An id is handed out the first time a name is met
+    /// (or registered), so the element stack holds small integers instead of a `String`
+    /// per element, which was the main allocation on the hot path.
+    private var names: [String] = []
+    private var idsByName: [String: Int32] = [:]
+    /// Direct-mapped cache from libxml2's dictionary pointer of a name to its id. Only
+    /// pointers owned by the reader's dictionary are cached: they live as long as the reader
+    /// and are unique per name, so a pointer comparison is a name comparison.
+    private var cacheKeys = [UInt](repeating: 0, count: XMLPullReader.cacheSize)
+    private var cacheIDs = [Int32](repeating: 0, count: XMLPullReader.cacheSize)
+    private static let cacheSize = 512
+
     /// The local names of the open elements, outermost first.
-    public var openElements: [String] { stack }
+    public var openElements: [String] { stack.map { names[Int($0)] } }
 
     /// Opens `bytes` for reading. Rejects a DOCTYPE in the prolog at once.
     public init(bytes: [UInt8], fileName: String, limits: XMLLimits = XMLLimits()) throws(InputRejection) {
@@ -126,7 +139,7 @@ public final class XMLPullReader {
                 if stack.count >= limits.maxDepth {
                     throw rejection("elements nested deeper than \(limits.maxDepth) levels")
                 }
-                stack.append(localName)
+                stack.append(currentNameID())
                 isEnd = false
                 if xmlTextReaderIsEmptyElement(reader) == 1 {
                     pendingEnd = true
@@ -167,6 +180,46 @@ public final class XMLPullReader {
     public var localName: String {
         guard let reader, let p = xmlTextReaderConstLocalName(reader) else { return "" }
         return String(cString: p)
+    }
+
+    /// Gives `name` an id now (the same one it gets when met in the document), so that a
+    /// reader can register the names it cares about first and recognise them as ids
+    /// `0..<count` with one integer comparison. Returns the id.
+    @discardableResult
+    public func registerName(_ name: String) -> Int {
+        if let id = idsByName[name] { return Int(id) }
+        let id = Int32(names.count)
+        names.append(name)
+        idsByName[name] = id
+        return Int(id)
+    }
+
+    /// Id of the current element's local name (for `.start`/`.end`), or of the text's
+    /// parent element (for `.text`); -1 before the first element.
+    public var nameID: Int { stack.last.map { Int($0) } ?? -1 }
+
+    /// Id of the open element `levels` above the current one (1 = parent); -1 above the root.
+    public func ancestorNameID(_ levels: Int) -> Int {
+        let i = stack.count - 1 - levels
+        return i >= 0 && i < stack.count ? Int(stack[i]) : -1
+    }
+
+    /// The local name an id stands for.
+    public func name(forID id: Int) -> String { id >= 0 && id < names.count ? names[id] : "" }
+
+    /// Id of the current node's local name: a pointer lookup in the cache, else one string
+    /// conversion for a name not seen before (or not interned by libxml2).
+    private func currentNameID() -> Int32 {
+        guard let reader, let p = xmlTextReaderConstLocalName(reader) else { return Int32(registerName("")) }
+        let key = UInt(bitPattern: p)
+        let slot = Int(truncatingIfNeeded: (key >> 3) ^ (key >> 12)) & (XMLPullReader.cacheSize - 1)
+        if cacheKeys[slot] == key { return cacheIDs[slot] }
+        let id = Int32(registerName(String(cString: p)))
+        if xmlTextReaderConstString(reader, p) == p {  // owned by the dictionary: safe to cache
+            cacheKeys[slot] = key
+            cacheIDs[slot] = id
+        }
+        return id
     }
 
     /// True when the current element's local name is `name`, without allocating.
@@ -215,6 +268,28 @@ public final class XMLPullReader {
         return nil
     }
 
+    /// Calls `body` with the raw UTF-8 bytes of an attribute of the current start element
+    /// (by local name, any namespace), or with nil when absent: no `String` is made.
+    public func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        guard let reader, xmlTextReaderHasAttributes(reader) == 1 else { return try body(nil) }
+        defer { xmlTextReaderMoveToElement(reader) }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            guard let n = xmlTextReaderConstLocalName(reader) else { continue }
+            let same = name.withUTF8Buffer { b -> Bool in
+                var i = 0
+                while i < b.count {
+                    if n[i] != b[i] { return false }
+                    i += 1
+                }
+                return n[i] == 0
+            }
+            if same, let v = xmlTextReaderConstValue(reader) {
+                return try body(UnsafeBufferPointer(start: v, count: XMLPullReader.length(v, atMost: limits.maxTextBytes)))
+            }
+        }
+        return try body(nil)
+    }
+
     /// Reads the text content of the element that just started, up to its end, and
     /// leaves the reader on its `.end`. Nested elements' text is concatenated.
     public func readElementText() throws(InputRejection) -> String {
@@ -257,5 +332,5 @@ public final class XMLPullReader {
     }
 
     /// `/Document/BkToCstmrStmt/Stmt/Ntry`: where an error is, in messages.
-    public var path: String { "/" + stack.joined(separator: "/") }
+    public var path: String { "/" + openElements.joined(separator: "/") }
 }
