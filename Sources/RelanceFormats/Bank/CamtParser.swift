@@ -3,7 +3,7 @@ import RelanceCore
 /// The streaming state machine behind `CamtReader`: one pass over the document with the
 /// hardened `XMLPullReader`, element names compared as interned ids, text kept as bytes and
 /// decoded to `String` only for the fields a payment keeps.
-final class CamtParser {
+struct CamtParser {
     private typealias T = CamtTag
     private let r: XMLPullReader
     private let context: ReadContext
@@ -22,12 +22,17 @@ final class CamtParser {
     private var tx = CamtTransaction()
     private var entryCount = 0
     private var pendingCurrency: Currency?
+    /// `minorUnits` of the last currency met (it is a table lookup on the code's text).
+    private var placesCurrency = Currency.eur
+    private var places = 2
     /// A charge record's amount, waiting for its `CdtDbtInd` (a rebate when CRDT).
     private var pendingCharge: Int64?
     private var pendingChargeIsCredit = false
     private var text: [UInt8] = []
 
     private(set) var payments: [Payment] = []
+    private var seenKeyHashes = Set<UInt64>()
+    /// Exact ids and their count, built only once a hash repeats.
     private var usedIds: [String: Int] = [:]
     // Counters for the batch notes.
     private var pending = 0, information = 0, otherStatus = 0
@@ -47,10 +52,12 @@ final class CamtParser {
             assert(id == tag.rawValue)
         }
         text.reserveCapacity(256)
+        seenKeyHashes.reserveCapacity(bytes.count / 256)
+        payments.reserveCapacity(bytes.count / 300)
     }
 
     /// Reads the whole document; throws the first structural error or all field errors found.
-    func run() throws(InputRejection) -> IngestBatch {
+    mutating func run() throws(InputRejection) -> IngestBatch {
         let known = T.allCases.count
         while let node = try r.next() {
             let id = r.nameID
@@ -76,7 +83,7 @@ final class CamtParser {
 
     // MARK: - Start and end of elements
 
-    private func start(_ tag: T) throws(InputRejection) {
+    private mutating func start(_ tag: T) throws(InputRejection) {
         switch tag {
         case .document, .bkToCstmrStmt, .bkToCstmrDbtCdtNtfctn, .bkToCstmrAcctRpt:
             try identify(tag)
@@ -110,7 +117,7 @@ final class CamtParser {
         }
     }
 
-    private func end(_ tag: T) throws(InputRejection) {
+    private mutating func end(_ tag: T) throws(InputRejection) {
         let parent = r.ancestorNameID(1)
         switch tag {
         case .ntry:
@@ -133,7 +140,9 @@ final class CamtParser {
             let isCharge = (parent == T.rcrd.rawValue && r.ancestorNameID(2) == T.chrgs.rawValue && r.ancestorNameID(3) == T.ntry.rawValue)
                 || (parent == T.chrgs.rawValue && r.ancestorNameID(2) == T.ntry.rawValue)
             guard isEntry || isTx || isTxDetail || isCharge else { return }
-            let parsed = text.withUnsafeBufferPointer { DecimalAmount.parse($0, places: currency.minorUnits) }
+            if currency != placesCurrency { placesCurrency = currency; places = currency.minorUnits }
+            let places = self.places
+            let parsed = text.withUnsafeBufferPointer { DecimalAmount.parse($0, places: places) }
             let value: Int64
             switch parsed {
             case let .success(v): value = v
@@ -230,7 +239,7 @@ final class CamtParser {
     /// (return, reversal, unpaid direct debit, cancellation).
     static let returnSubFamilies: Set<String> = ["RRTN", "UPDD", "PRDD", "RPCR", "RCDD", "ARET"]
 
-    private func identify(_ tag: T) throws(InputRejection) {
+    private mutating func identify(_ tag: T) throws(InputRejection) {
         let ns = r.namespaceURI
         let prefix = CamtReader.namespacePrefix
         if tag == .bkToCstmrAcctRpt || ns.hasPrefix(prefix + "2") {
@@ -249,9 +258,9 @@ final class CamtParser {
 
     // MARK: - Entries to payments
 
-    private func finishEntry() {
+    private mutating func finishEntry() {
         let e = entry
-        let location = "Ntry[\(e.index)]"
+        let location = "Ntry[" + String(e.index) + "]"
         func entryIssue(_ reason: String) {
             issues.add(context.issue(line: e.line, r.path, reason))
         }
@@ -346,14 +355,22 @@ final class CamtParser {
         return "e2e:" + (usable(t.endToEndId) ?? "") + ":" + String(amount) + ":" + date.description
     }
 
-    private func emit(_ t: CamtTransaction, entry e: CamtEntry, id: String, amount: Int64, currency: Currency,
+    private mutating func emit(_ t: CamtTransaction, entry e: CamtEntry, id: String, amount: Int64, currency: Currency,
                       date: Day, isCredit: Bool, location: String) {
         var paymentId = id
-        if let n = usedIds[id] {
+        // Duplicate keys are rare: a set of 64-bit FNV-1a hashes answers "new" for nearly all,
+        // and only a hash seen before is checked against the exact ids.
+        if !seenKeyHashes.insert(CamtParser.fnv1a(id)).inserted {
+            if usedIds.isEmpty {
+                for p in payments { usedIds[p.paymentId, default: 0] += 1 }
+            }
+            let n = usedIds[id, default: 0]
             usedIds[id] = n + 1
-            paymentId = id + "#\(n + 1)"
-            duplicateKeys += 1
-        } else {
+            if n > 0 {
+                paymentId = id + "#\(n + 1)"
+                duplicateKeys += 1
+            }
+        } else if !usedIds.isEmpty {
             usedIds[id] = 1
         }
         var reference = t.unstructured
@@ -390,13 +407,20 @@ final class CamtParser {
             paymentId: paymentId, date: date, valueDate: e.valueDate, amount: amount, currency: currency,
             reference: text.isEmpty ? nil : text, payerName: payer, payerIban: payerIban,
             structuredReference: structured, endToEndId: e2e,
-            reverses: isCredit ? nil : e2e, sourceLocation: "\(location) line \(e.line)"))
+            reverses: isCredit ? nil : e2e, sourceLocation: location + " line " + String(e.line)))
     }
 
     /// End-to-end ids a bank fills with a placeholder carry no information.
     private func usable(_ s: String?) -> String? {
-        guard let s, !s.isEmpty, s.uppercased() != "NOTPROVIDED" else { return nil }
+        guard let s, !s.isEmpty else { return nil }
+        if s.utf8.count == 11, s.uppercased() == "NOTPROVIDED" { return nil }
         return s
+    }
+
+    static func fnv1a(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     private func notes() -> [String] {
@@ -427,7 +451,7 @@ final class CamtParser {
 
     // MARK: - Text helpers
 
-    private func issue(_ reason: String) {
+    private mutating func issue(_ reason: String) {
         issues.add(context.issue(line: r.line, r.path, reason))
     }
 

@@ -57,7 +57,7 @@ public struct CamtReader: InputReader {
     }
 
     public func read(_ bytes: [UInt8], context: ReadContext) throws(InputRejection) -> IngestBatch {
-        let parser = try CamtParser(bytes: bytes, context: context)
+        var parser = try CamtParser(bytes: bytes, context: context)
         return try parser.run()
     }
 }
