@@ -67,7 +67,7 @@ struct CFONB120Parser {
         if debitsIgnored > 0 { notes.append("\(debitsIgnored) debit movements ignored (money paid out; no reject code or IMPAYE/REJET label marking a returned customer payment)") }
         if returnsBooked > 0 { notes.append("\(returnsBooked) rejected or unpaid debit movements read as negative payments (returned customer payments)") }
         if zeroMovements > 0 { notes.append("\(zeroMovements) movements of zero amount skipped") }
-        if currencyAssumed { notes.append("no currency code in the file: \(context.defaultCurrency) assumed (default currency)") }
+        if currencyAssumed { notes.append("records without a currency code (zone 17-19): \(context.defaultCurrency) assumed (the default currency)") }
         notes += unbalanced
         batch.notes = notes
         return batch
@@ -173,6 +173,11 @@ struct CFONB120Parser {
     private mutating func flushMovement() {
         guard let m = movement else { return }
         movement = nil
+        // Every movement takes its place in the day's sequence, paid out or not, so a credit's id
+        // does not depend on how the debits around it are classified.
+        let key = m.account + "/" + m.date.description
+        let n = (ordinals[key] ?? 0) + 1
+        ordinals[key] = n
         if m.amount == 0 {
             zeroMovements += 1
             return
@@ -186,9 +191,6 @@ struct CFONB120Parser {
             }
             returnsBooked += 1
         }
-        let key = m.account + "/" + m.date.description
-        let n = (ordinals[key] ?? 0) + 1
-        ordinals[key] = n
         var pieces: [String] = []
         for piece in [m.label] + m.texts + [m.referenceZone] where !piece.isEmpty && !pieces.contains(piece) {
             pieces.append(piece)

@@ -17,8 +17,8 @@ import RelanceCore
 ///   movements are what the bank booked, and a missing movement only delays a match, while
 ///   rejecting would block every payment of the file.
 /// - `paymentId` = `CFONB/<bank>-<branch>-<account>/<booking date>/<n>`, n counting that
-///   account's movements of that booking date in file order: the same day's statement sent
-///   twice gives the same ids.
+///   account's movements (credits and debits) of that booking date in file order: the same
+///   day's statement sent twice gives the same ids.
 /// - Blank lines are skipped; any other line must be exactly 120 characters.
 public struct CFONB120Reader: InputReader {
     public init() {}
