@@ -117,7 +117,7 @@ import RelanceCore
         #expect(b.payments.map(\.amount) == [10_000, 2_025, 25])
         #expect(b.payments.map(\.payerName) == ["Alpha", "Beta", "Gamma"])
         #expect(b.payments.map(\.paymentId) == (1...3).map { "FR7630004000031234567890143/BANKREF-1/\($0)" })
-        #expect(b.payments.map { $0.sourceLocation ?? "" }.allSatisfy { $0.hasPrefix("Ntry[1]/TxDtls[") })
+        #expect(b.payments.map(\.sourceLocation) == ["line 6 tx 1", "line 6 tx 2", "line 6 tx 3"])
     }
 
     @Test func batchWithoutAmountsIsOnePayment() throws {

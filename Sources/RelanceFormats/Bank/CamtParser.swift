@@ -29,9 +29,10 @@ struct CamtParser {
     private var pendingCharge: Int64?
     private var pendingChargeIsCredit = false
     private var text: [UInt8] = []
+    private var textStale = false
 
     private(set) var payments: [Payment] = []
-    private var seenKeyHashes = Set<UInt64>()
+    private var seenKeyHashes = HashSet64()
     /// Exact ids and their count, built only once a hash repeats.
     private var usedIds: [String: Int] = [:]
     // Counters for the batch notes.
@@ -52,7 +53,6 @@ struct CamtParser {
             assert(id == tag.rawValue)
         }
         text.reserveCapacity(256)
-        seenKeyHashes.reserveCapacity(bytes.count / 256)
         payments.reserveCapacity(bytes.count / 300)
     }
 
@@ -63,11 +63,16 @@ struct CamtParser {
             let id = r.nameID
             switch node {
             case .text:
-                if id < known { r.withTextBytes { text.append(contentsOf: $0) } }
+                if id < known {
+                    if textStale { text.removeAll(keepingCapacity: true); textStale = false }
+                    r.withTextBytes { text.append(contentsOf: $0) }
+                }
             case .start:
-                text.removeAll(keepingCapacity: true)
+                // The buffer is emptied lazily, by the next text: most elements have none.
+                textStale = true
                 if id < known, let tag = T(rawValue: id) { try start(tag) }
             case .end:
+                if textStale { text.removeAll(keepingCapacity: true); textStale = false }
                 if id < known, let tag = T(rawValue: id) { try end(tag) }
             }
         }
@@ -260,7 +265,8 @@ struct CamtParser {
 
     private mutating func finishEntry() {
         let e = entry
-        let location = "Ntry[" + String(e.index) + "]"
+        // "line N" (a small string: no allocation), "line N tx K" for a batch's transactions.
+        let location = "line " + String(e.line)
         func entryIssue(_ reason: String) {
             issues.add(context.issue(line: e.line, r.path, reason))
         }
@@ -324,7 +330,7 @@ struct CamtParser {
                     kept += 1
                     let key = entryKey(e, t, amount: a, date: date) + "/\(k + 1)"
                     emit(t, entry: e, id: base + key, amount: sign * a, currency: currency, date: date,
-                         isCredit: isCredit, location: "\(location)/TxDtls[\(k + 1)]")
+                         isCredit: isCredit, location: location + " tx " + String(k + 1))
                 }
                 if kept == txs.count && sum != amount { batchesNotAddingUp += 1 }
                 return
@@ -360,7 +366,7 @@ struct CamtParser {
         var paymentId = id
         // Duplicate keys are rare: a set of 64-bit FNV-1a hashes answers "new" for nearly all,
         // and only a hash seen before is checked against the exact ids.
-        if !seenKeyHashes.insert(CamtParser.fnv1a(id)).inserted {
+        if !seenKeyHashes.insert(CamtParser.fnv1a(id)) {
             if usedIds.isEmpty {
                 for p in payments { usedIds[p.paymentId, default: 0] += 1 }
             }
@@ -390,7 +396,7 @@ struct CamtParser {
                 reference.append(s)
             }
         }
-        var text = reference.joined(separator: " ")
+        var text = reference.count == 1 ? reference[0] : reference.joined(separator: " ")
         if text.isEmpty { text = t.additionalInfo ?? e.additionalInfo ?? "" }
         // Who paid: the debtor of a credit; for a returned debit, the party that is not us.
         var payer = t.debtorName ?? t.ultimateDebtorName
@@ -407,7 +413,7 @@ struct CamtParser {
             paymentId: paymentId, date: date, valueDate: e.valueDate, amount: amount, currency: currency,
             reference: text.isEmpty ? nil : text, payerName: payer, payerIban: payerIban,
             structuredReference: structured, endToEndId: e2e,
-            reverses: isCredit ? nil : e2e, sourceLocation: location + " line " + String(e.line)))
+            reverses: isCredit ? nil : e2e, sourceLocation: location))
     }
 
     /// End-to-end ids a bank fills with a placeholder carry no information.
@@ -418,9 +424,12 @@ struct CamtParser {
     }
 
     static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
+        var s = s
+        return s.withUTF8 { b in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+            return h
+        }
     }
 
     private func notes() -> [String] {
@@ -478,5 +487,33 @@ struct CamtParser {
                 t.count == w.count && zip(t, w).allSatisfy { $0 == $1 }
             }
         }
+    }
+}
+
+/// A set of 64-bit hashes with open addressing: the duplicate-key check costs one multiply
+/// and a probe or two per payment, where a `Set<String>` hashed every id with SipHash.
+struct HashSet64 {
+    private var slots = [UInt64](repeating: 0, count: 1 << 12)
+    private var count = 0
+
+    /// Inserts `h`; false when it was already present.
+    mutating func insert(_ h: UInt64) -> Bool {
+        let v = h == 0 ? 1 : h  // 0 marks an empty slot
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: (v &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { slots[i] = v; count += 1; return true }
+            if s == v { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for v in old where v != 0 { _ = insert(v) }
     }
 }
