@@ -277,3 +277,32 @@ import RelanceCore
         #expect(DecimalAmount.parse("99999999999999999999", places: 2) == .failure(.overflow))
     }
 }
+
+@Suite struct CamtHardeningTests {
+    @Test func emptyFileIsRejected() {
+        #expect(throws: InputRejection.self) { _ = try CamtReader().read([], context: ReadContext(fileName: "e.xml")) }
+    }
+
+    /// A DOCTYPE the byte scan cannot see (UTF-16) still stops the parser at its internal subset.
+    @Test func utf16DoctypeIsRefused() {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE d [<!ENTITY x \"boom\">]>"
+            + "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>&x;</BkToCstmrStmt></Document>"
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in xml.utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        #expect {
+            _ = try CamtReader().read(bytes, context: ReadContext(fileName: "u.xml"))
+        } throws: { error in
+            guard let r = error as? InputRejection, let i = r.issues.first else { return false }
+            return i.reason.contains("document type declarations are refused")
+        }
+    }
+
+    @Test func entityReferencesAreErrors() {
+        let xml = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt>&ext;</BkToCstmrStmt></Document>"
+        #expect {
+            _ = try CamtReader().read(Array(xml.utf8), context: ReadContext(fileName: "x.xml"))
+        } throws: { error in
+            (error as? InputRejection)?.issues.first?.reason.hasPrefix("malformed XML") == true
+        }
+    }
+}
