@@ -13,7 +13,9 @@ import RelanceTestSupport
         let bytes = try Samples.bytes("mt940/" + file)
         #expect(MT940Detector.looksLikeMT940(Array(bytes.prefix(4096))))
         #expect(!CamtReader.looksLikeCamt(bytes) && !CFONB120Reader.looksLikeCFONB120(bytes))
-        #expect(MT940Detector.rejectionReason == "MT940 statements are not supported; ask the bank for camt.053 or CFONB 120")
+        let rejection = try #require(MT940Detector.rejection(for: bytes, context: ReadContext(fileName: file)))
+        #expect(rejection.issues.first?.reason == "MT940 statements are not supported; ask the bank for camt.053 or CFONB 120")
+        #expect(rejection.issues.first?.file == file)
     }
 
     @Test(.enabled(if: Samples.available, Samples.skipMessage))
@@ -24,6 +26,7 @@ import RelanceTestSupport
     @Test func otherTextIsNotMT940() {
         #expect(!MT940Detector.looksLikeMT940(Array("invoice;amount\n:20:x;1\n".utf8)))
         #expect(!MT940Detector.looksLikeMT940(Array("note :20: :25: :60F: in one line".utf8)))
+        #expect(MT940Detector.rejection(for: Array("a;b\n1;2\n".utf8), context: ReadContext(fileName: "x.csv")) == nil)
         #expect(MT940Detector.looksLikeMT940(Array("{1:F01BANKFRPPAXXX}{4:\r\n:20:REF\r\n:25:FR7630004\r\n:28C:1\r\n:60F:C240101EUR0,00\r\n-}".utf8)))
     }
 }

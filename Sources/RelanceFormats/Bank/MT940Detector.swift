@@ -1,3 +1,5 @@
+import RelanceCore
+
 /// Recognises SWIFT MT940 statements so that the pipeline can refuse them with a useful
 /// reason instead of "unknown format": MT940 is not read (its `:86:` remittance text has a
 /// different sub-field layout at every bank), and every bank that sends MT940 can send
@@ -27,5 +29,10 @@ public enum MT940Detector {
             i += 1
         }
         return has20 && has25 && has60
+    }
+
+    /// The rejection the pipeline files for `bytes` when they are an MT940 statement, else nil.
+    public static func rejection(for bytes: [UInt8], context: ReadContext) -> InputRejection? {
+        looksLikeMT940(Array(bytes.prefix(8192))) ? context.reject(line: 1, "MT940", rejectionReason) : nil
     }
 }
