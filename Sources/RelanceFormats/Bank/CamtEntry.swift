@@ -8,8 +8,8 @@ struct CamtEntry {
     var currency: Currency?
     var isCredit: Bool?
     var reversal = false
-    /// `Sts` text (.02–.07) or `Sts/Cd` (.08+), upper-cased ASCII.
-    var status: String?
+    /// `Sts` text (.02–.07) or `Sts/Cd` (.08+).
+    var status: CamtStatus?
     var bookingDate: Day?
     var valueDate: Day?
     var entryRef: String?
@@ -46,4 +46,9 @@ struct CamtTransaction {
     var additionalInfo: String?
 
     init() {}
+}
+
+/// Entry status: only booked entries are payments.
+enum CamtStatus {
+    case booked, pending, information, other
 }

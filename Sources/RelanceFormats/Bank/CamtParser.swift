@@ -15,6 +15,8 @@ struct CamtParser {
     private var accountIban: String?
     private var accountOther: String?
     private var accountCurrency: Currency?
+    /// `<account>/`, the start of every payment id of the statement (made once per statement).
+    private var accountPrefix: String?
 
     private var inEntry = false
     private var inTx = false
@@ -95,7 +97,7 @@ struct CamtParser {
         case .stmt, .ntfctn:
             guard message != nil else { return }
             statements += 1
-            accountIban = nil; accountOther = nil; accountCurrency = nil
+            accountIban = nil; accountOther = nil; accountCurrency = nil; accountPrefix = nil
         case .rpt:
             throw context.reject(line: r.line, r.path, "camt.052 intraday report: not a statement")
         case .ntry:
@@ -130,7 +132,9 @@ struct CamtParser {
             finishEntry()
         case .txDtls where inTx:
             inTx = false
-            entry.transactions.append(tx)
+            var done = CamtTransaction()
+            swap(&done, &tx)  // moved, not copied: no retain of every field
+            entry.transactions.append(done)
         case .amt where inEntry:
             guard let currency = pendingCurrency ?? accountCurrency else {
                 issue("amount has no Ccy attribute and the account states no currency")
@@ -183,9 +187,9 @@ struct CamtParser {
         case .rvslInd where inEntry && parent == T.ntry.rawValue:
             entry.reversal = textIs("true") || textIs("1")
         case .cd where inEntry && parent == T.sts.rawValue:
-            entry.status = trimmedText().uppercased()
+            entry.status = statusText()
         case .sts where inEntry && parent == T.ntry.rawValue && entry.status == nil:
-            entry.status = trimmedText().uppercased()
+            entry.status = statusText()
         case .dt, .dtTm:
             guard inEntry, r.ancestorNameID(2) == T.ntry.rawValue,
                   parent == T.bookgDt.rawValue || parent == T.valDt.rawValue else { return }
@@ -264,7 +268,8 @@ struct CamtParser {
     // MARK: - Entries to payments
 
     private mutating func finishEntry() {
-        let e = entry
+        var e = CamtEntry()
+        swap(&e, &entry)
         // "line N" (a small string: no allocation), "line N tx K" for a batch's transactions.
         let location = "line " + String(e.line)
         func entryIssue(_ reason: String) {
@@ -283,10 +288,10 @@ struct CamtParser {
             return
         }
         switch status {
-        case "BOOK": break
-        case "PDNG": pending += 1; return
-        case "INFO": information += 1; return
-        default: otherStatus += 1; return
+        case .booked: break
+        case .pending: pending += 1; return
+        case .information: information += 1; return
+        case .other: otherStatus += 1; return
         }
         guard let date = e.bookingDate else {
             entryIssue("booked entry has no BookgDt (booking date)")
@@ -307,7 +312,8 @@ struct CamtParser {
         }
         let sign: Int64 = isCredit ? 1 : -1
         if !isCredit { returnsBooked += 1 }
-        let base = (accountIban ?? accountOther ?? "?") + "/"
+        if accountPrefix == nil { accountPrefix = (accountIban ?? accountOther ?? "?") + "/" }
+        let base = accountPrefix ?? "?/"
 
         let txs = e.transactions
         if txs.count > 1 {
@@ -478,6 +484,13 @@ struct CamtParser {
     private func nonEmptyText() -> String? {
         let s = trimmedText()
         return s.isEmpty ? nil : s
+    }
+
+    private func statusText() -> CamtStatus {
+        if textIs("BOOK") { return .booked }
+        if textIs("PDNG") { return .pending }
+        if textIs("INFO") { return .information }
+        return .other
     }
 
     private func textIs(_ s: StaticString) -> Bool {
