@@ -305,4 +305,27 @@ import RelanceCore
             (error as? InputRejection)?.issues.first?.reason.hasPrefix("malformed XML") == true
         }
     }
+
+    /// What the camt parser relies on from the SAX2-based `XMLPullReader`: one text event per
+    /// text run (even split by a comment or across 64 KB chunks), namespaces on `.end` too, and
+    /// elements recognised by interned ids.
+    @Test func pullReaderContract() throws {
+        let long = String(repeating: "x", count: 100_000)
+        let xml = "<r xmlns=\"urn:a\"><u>ab<!-- c -->cd</u><v>\(long)</v><w/></r>"
+        let r = try XMLPullReader(bytes: Array(xml.utf8), fileName: "t.xml")
+        let u = r.registerName("u")
+        var texts: [String] = []
+        var ends: [String] = []
+        var sawU = false
+        while let n = try r.next() {
+            switch n {
+            case .start: if r.nameID == u { sawU = true }
+            case .text: texts.append(r.text)
+            case .end: ends.append(r.localName + "@" + r.namespaceURI)
+            }
+        }
+        #expect(sawU)
+        #expect(texts == ["abcd", long])
+        #expect(ends == ["u@urn:a", "v@urn:a", "w@urn:a", "r@urn:a"])
+    }
 }

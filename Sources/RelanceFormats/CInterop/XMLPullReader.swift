@@ -76,6 +76,8 @@ public final class XMLPullReader {
     @exclusivity(unchecked) private var isEnd = false
     /// Name ids of the open elements as the parser sees them (ahead of `stack`), for limits and errors.
     @exclusivity(unchecked) private var parseStack: [Int32] = []
+    /// Namespace ids of the same elements, so that an `.end` knows its element's namespace.
+    @exclusivity(unchecked) private var parseNamespaces: [Int32] = []
 
     private var errorMessage: String?
     private var pendingError: InputRejection?
@@ -218,14 +220,17 @@ public final class XMLPullReader {
                 attributes.append(Attribute(nameID: nameID(of: attrs[5 * k]), start: start, count: Int32(count)))
             }
         }
-        events.append(Event(kind: .start, nameID: id, nsID: namespaceID(of: uri), line: parseLine,
+        let ns = namespaceID(of: uri)
+        parseNamespaces.append(ns)
+        events.append(Event(kind: .start, nameID: id, nsID: ns, line: parseLine,
                             start: firstAttribute, count: Int32(attributes.count) - firstAttribute))
     }
 
     private func onEnd() {
         guard errorMessage == nil else { return }
         let id = parseStack.popLast() ?? -1
-        events.append(Event(kind: .end, nameID: id, nsID: 0, line: parseLine, start: 0, count: 0))
+        let ns = parseNamespaces.popLast() ?? 0
+        events.append(Event(kind: .end, nameID: id, nsID: ns, line: parseLine, start: 0, count: 0))
     }
 
     private func onText(_ ch: UnsafePointer<xmlChar>, _ len: Int) {
@@ -410,8 +415,8 @@ public final class XMLPullReader {
         return names[id].utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
-    /// Namespace URI of the current element ("" when none).
-    public var namespaceURI: String { current.kind == .start ? namespaces[Int(current.nsID)] : "" }
+    /// Namespace URI of the current element (for `.start`/`.end`; "" when none or for `.text`).
+    public var namespaceURI: String { current.kind == .text ? "" : namespaces[Int(current.nsID)] }
 
     /// The text of a `.text` node.
     public var text: String {
