@@ -11,6 +11,9 @@ public enum InputFormats {
         case pdf = "PDF"
         case eInvoice = "e-invoice XML"
         case fec = "FEC"
+        case camt = "camt"
+        case cfonb120 = "CFONB 120"
+        case mt940 = "MT940"
         case csv = "CSV"
         case empty = "empty"
         case unknown = "unknown"
@@ -23,6 +26,9 @@ public enum InputFormats {
         if BundleReader.looksLikeBundle(head) { return .bundle }
         if FacturXReader.looksLikePDF(head) { return .pdf }
         if EInvoiceReader.looksLikeEInvoice(head) { return .eInvoice }
+        if CamtReader.looksLikeCamt(head) { return .camt }
+        if MT940Detector.looksLikeMT940(head) { return .mt940 }
+        if CFONB120Reader.looksLikeCFONB120(head) { return .cfonb120 }
         if FECReader.looksLikeFEC(head) { return .fec }
         if CSVReader.looksLikeCSV(head) { return .csv }
         return .unknown
@@ -37,6 +43,12 @@ public enum InputFormats {
             return try FacturXReader().read(bytes, context: context)
         case .eInvoice:
             return try EInvoiceReader().read(bytes, context: context)
+        case .camt:
+            return try CamtReader().read(bytes, context: context)
+        case .cfonb120:
+            return try CFONB120Reader().read(bytes, context: context)
+        case .mt940:
+            throw MT940Detector.rejection(for: bytes, context: context) ?? context.reject(nil, MT940Detector.rejectionReason)
         case .fec:
             return try FECReader().read(bytes, context: context)
         case .csv:
