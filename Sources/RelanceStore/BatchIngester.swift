@@ -11,7 +11,7 @@ extension Store {
     /// customer throws (`StoreError`), and so do stated allocations naming unknown records; the
     /// transaction is then rolled back and the pipeline rejects the file.
     public func ingest(_ batch: IngestBatch, file: IngestedFileInfo, at timestamp: String, actor: String) throws -> IngestStats {
-        try queue.write { db in
+        try writeWithCheckedReferences { db in
             let fileId = try Self.upsertFile(db, file: file, outcome: .ingested, recordCount: batch.recordCount,
                                              errors: nil, at: timestamp)
             let ingester = BatchIngester(db: db, fileId: fileId, timestamp: timestamp, actor: actor)
@@ -83,6 +83,7 @@ final class BatchIngester {
         // Merge duplicates inside the batch: a later non-empty field completes an earlier row.
         var order: [String] = []
         var merged: [String: Customer] = [:]
+        merged.reserveCapacity(batch.customers.count)
         for c in batch.customers {
             if var m = merged[c.id] {
                 m.name = Self.nonEmpty(c.name) ?? m.name
@@ -102,24 +103,31 @@ final class BatchIngester {
                 order.append(c.id)
             }
         }
-        // Customers known only from document and payment rows (id, and a name when the row has one).
+        // Customers known only from document and payment rows (id, and a name when the row has
+        // one). `named` answers, in one hash look-up per row, "is this id settled?": true when
+        // it is in the customers of the batch or already has a name.
         var implicitOrder: [String] = []
-        var implicitNames: [String: String?] = [:]
-        // Rows of one customer usually follow each other: skip the hash look-ups for a repeat.
+        var implicitNames: [String: String] = [:]
+        var named: [String: Bool] = [:]
+        named.reserveCapacity(merged.count)
+        for id in order { named[id] = true }
         var lastId = ""
         var lastNamed = false
         func note(_ id: String, _ name: String?) {
+            // Rows of one customer often follow each other: skip the look-up for a repeat.
             if id == lastId && (lastNamed || name == nil) { return }
             lastId = id
-            lastNamed = true
-            if merged[id] != nil { return }
-            if let known = implicitNames[id] {
-                if known == nil, let name = Self.nonEmpty(name) { implicitNames[id] = .some(name) }
+            let known = named[id]
+            if known == true { lastNamed = true; return }
+            if known == nil { implicitOrder.append(id) }
+            if let name = Self.nonEmpty(name) {
+                implicitNames[id] = name
+                named[id] = true
+                lastNamed = true
             } else {
-                implicitNames[id] = .some(Self.nonEmpty(name))
-                implicitOrder.append(id)
+                if known == nil { named[id] = false }
+                lastNamed = false
             }
-            lastNamed = (implicitNames[id] ?? nil) != nil
         }
         for d in batch.documents { note(d.customerId, d.customerName) }
         for p in batch.payments { if let c = p.customerId { note(c, nil) } }
@@ -173,7 +181,7 @@ final class BatchIngester {
             }
         }
         for id in implicitOrder {
-            let name = implicitNames[id] ?? nil
+            let name = implicitNames[id]
             if !empty, let old = try stored(id) {
                 if let name, old.name.isEmpty {
                     var new = old
