@@ -193,6 +193,18 @@ final class RawStatement {
         return true
     }
 
+    /// Whether a text column equals `value`, without building a String.
+    func text(_ column: Int32, equals value: String) -> Bool {
+        guard let p = sqlite3_column_text(handle, column) else { return false }
+        let n = Int(sqlite3_column_bytes(handle, column))
+        var value = value
+        return value.withUTF8 { v in
+            guard v.count == n else { return false }
+            for i in 0..<n where p[i] != v[i] { return false }
+            return true
+        }
+    }
+
     func currency(_ column: Int32) -> Currency? {
         guard let p = sqlite3_column_text(handle, column), sqlite3_column_bytes(handle, column) == 3 else { return nil }
         return Currency(bytes: p[0], p[1], p[2])
