@@ -87,7 +87,8 @@ public final class Store: Sendable {
     // MARK: Processed files
 
     /// Records a rejected file (its issues joined one per line). A rejected file dropped
-    /// again updates its row, so the store always shows the latest verdict.
+    /// again updates its row, so the store always shows the latest verdict; a file whose data
+    /// is in the store stays `ingested` (the rejection is still journaled).
     public func recordRejection(file: IngestedFileInfo, issues: [String], at timestamp: String) throws {
         try queue.write { db in
             let id = try Self.upsertFile(db, file: file, outcome: .rejected, recordCount: 0,
@@ -117,6 +118,7 @@ public final class Store: Sendable {
             ON CONFLICT(sha256) DO UPDATE SET name = excluded.name, size = excluded.size, format = excluded.format,
                 outcome = excluded.outcome, record_count = excluded.record_count,
                 processed_at = excluded.processed_at, errors = excluded.errors
+            WHERE excluded.outcome = 'ingested' OR ingested_files.outcome = 'rejected'
             """, arguments: [file.sha256, file.name, file.size, file.format, outcome.rawValue, recordCount, timestamp, errors])
         return try Int64.fetchOne(db, sql: "SELECT id FROM ingested_files WHERE sha256 = ?", arguments: [file.sha256]) ?? 0
     }
