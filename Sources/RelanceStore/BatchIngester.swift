@@ -180,10 +180,22 @@ final class BatchIngester {
                 stats.customers.inserted += 1
             }
         }
+        // For these only existence and an empty name matter: a one-column look-up.
+        let nameOf = try RawStatement(db, "SELECT IFNULL(name, '') = '' FROM customers WHERE id = ?")
         for id in implicitOrder {
             let name = implicitNames[id]
-            if !empty, let old = try stored(id) {
-                if let name, old.name.isEmpty {
+            var exists = false
+            var nameless = false
+            if !empty {
+                nameOf.bind(1, id)
+                if try nameOf.query() {
+                    exists = true
+                    nameless = nameOf.int64(0) != 0
+                    nameOf.finish()
+                }
+            }
+            if exists {
+                if let name, nameless, let old = try stored(id) {
                     var new = old
                     new.name = name
                     try updateCustomer(old: old, new: new, kindGiven: false)
