@@ -189,10 +189,14 @@ final class ExactAllocationPass {
             }
             row = try query.next()
         }
-        // By date, then id: rows come in id order, so a stable sort on the date is enough.
-        if !out.indices.dropFirst().allSatisfy({ out[$0 - 1].date <= out[$0].date }) {
-            let keys = out.indices.map { (out[$0].date, $0) }.sorted { $0 < $1 }
-            out = keys.map { out[$0.1] }
+        // By date, then id. Payments usually arrive in date order: check before sorting.
+        let ordered = out.indices.dropFirst().allSatisfy {
+            (out[$0 - 1].date, out[$0 - 1].id) < (out[$0].date, out[$0].id)
+        }
+        if !ordered {
+            let keys = out.indices.map { (date: out[$0].date, id: out[$0].id, index: $0) }
+                .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+            out = keys.map { out[$0.index] }
         }
         return out
     }

@@ -108,6 +108,17 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
+    func paymentsOfTheSameDayAreServedInIdOrder(preloadAbove: Int) throws {
+        let store = try Store.inMemory()
+        try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
+                                    payments: [T.payment("PB", amount: 700, date: "2025-02-01", invoice: "F1"),
+                                               T.payment("PA", amount: 700, date: "2025-02-01", invoice: "F1")]), file: "a.csv")
+        _ = try pass(store, preloadAbove)
+        // PB was stored first (lower id): it is paid in full, PA gets the rest.
+        #expect(try T.allocations(store) == ["F1 <- PA 300 exact_invoice_number", "F1 <- PB 700 exact_invoice_number"])
+    }
+
+    @Test(arguments: strategies)
     func paymentBeforeItsInvoiceIsAppliedWhenTheInvoiceArrives(preloadAbove: Int) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(payments: [T.payment("P1", customer: nil, amount: 300, reference: "FACT F7")]), file: "bank.xml")
