@@ -13,14 +13,14 @@ extension Store {
     /// stay as the customer's unapplied credit; reversals (negative payments) are not touched.
     /// A payment that names an invoice not yet known is retried by the next pass.
     public func applyExactAllocations(at timestamp: String) throws -> AllocationStats {
-        try applyExactAllocations(at: timestamp, preloadAbove: 50_000)
+        try applyExactAllocations(at: timestamp, preload: nil)
     }
 
-    /// `preloadAbove`: from how many candidate payments all invoices are read at once
-    /// (tests lower it to run both lookup strategies on small data).
-    func applyExactAllocations(at timestamp: String, preloadAbove: Int) throws -> AllocationStats {
+    /// `preload`: whether all invoices are read at once; nil lets the pass decide (tests
+    /// force each lookup strategy on small data).
+    func applyExactAllocations(at timestamp: String, preload: Bool?) throws -> AllocationStats {
         try writeWithCheckedReferences { db in
-            let pass = try ExactAllocationPass(db: db, timestamp: timestamp, preloadAbove: preloadAbove)
+            let pass = try ExactAllocationPass(db: db, timestamp: timestamp, preload: preload)
             try pass.run()
             let stats = pass.stats
             if stats.total > 0 || stats.paymentsIdentified > 0 {
@@ -56,7 +56,8 @@ final class ExactAllocationPass {
         var id: Int64
         var customerId: String
         var currency: Currency
-        var open: Int64
+        /// Amount less what was allocated before this pass.
+        var base: Int64
     }
 
     private struct Candidate {
@@ -67,9 +68,15 @@ final class ExactAllocationPass {
         var currency: Currency
         var invoiceNumber: String?
         var reference: String?
+        /// The invoice whose number is exactly the `invoice_number` field, found by the
+        /// candidate query's join on the number index.
+        var fieldInvoice: Invoice?
     }
 
     private var invoices: [Invoice] = []
+    /// Allocated by this pass, per invoice rowid: a flat array, as documents are never
+    /// deleted and their rowids are dense; no hashing in the hot loop.
+    private var allocatedInPass: [Int64] = []
     private var byNumber: [String: Int] = [:]
     private var notInvoices = Set<String>()
     /// True when every invoice is in `byNumber`: a miss needs no query.
@@ -82,12 +89,12 @@ final class ExactAllocationPass {
     private let insert: RawStatement
     private let setCustomer: RawStatement
 
-    private let preloadAbove: Int
+    private let preload: Bool?
 
-    init(db: Database, timestamp: String, preloadAbove: Int) throws {
+    init(db: Database, timestamp: String, preload: Bool?) throws {
         self.db = db
         self.timestamp = timestamp
-        self.preloadAbove = preloadAbove
+        self.preload = preload
         startedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM allocations)") ?? true
         lookup = try RawStatement(db, "SELECT id, customer_id, currency, amount, kind FROM documents WHERE number = ?")
         allocatedToInvoice = try RawStatement(db, "SELECT IFNULL(SUM(amount), 0) FROM allocations WHERE invoice_id = ?")
@@ -100,9 +107,15 @@ final class ExactAllocationPass {
     }
 
     func run() throws {
+        let maxId = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM documents") ?? 0
+        allocatedInPass = Array(repeating: 0, count: Int(maxId) + 1)
         let candidates = try loadCandidatePayments()
+        // Payments naming their invoice in the invoice_number field were resolved by the join;
+        // the others name invoices by tokens of their reference text. Many of those: read all
+        // invoices once rather than a point query per distinct token.
         let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
-        if candidates.count > preloadAbove && candidates.count * 8 > invoiceCount {
+        let byReference = candidates.reduce(0) { $0 + ($1.fieldInvoice == nil ? 1 : 0) }
+        if preload ?? (byReference > 50_000 && byReference * 2 > invoiceCount) {
             try preloadInvoices()
         }
         let indexes = startedEmpty ? try SecondaryIndexes.drop(db, table: "allocations") : []
@@ -129,12 +142,12 @@ final class ExactAllocationPass {
             notInvoices.insert(key)
             return nil
         }
-        var inv = Invoice(id: lookup.int64(0), customerId: lookup.string(1), currency: currency, open: lookup.int64(3))
+        var inv = Invoice(id: lookup.int64(0), customerId: lookup.string(1), currency: currency, base: lookup.int64(3))
         lookup.finish()
         if !startedEmpty {
             allocatedToInvoice.bind(1, inv.id)
             if try allocatedToInvoice.query() {
-                inv.open -= allocatedToInvoice.int64(0)
+                inv.base -= allocatedToInvoice.int64(0)
                 allocatedToInvoice.finish()
             }
         }
@@ -159,7 +172,7 @@ final class ExactAllocationPass {
                 var open = docs.int64(4)
                 while sumsLeft && sums.int64(0) < id { sumsLeft = try sums.next() }
                 if sumsLeft && sums.int64(0) == id { open -= sums.int64(1) }
-                invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, open: open))
+                invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, base: open))
                 byNumber[docs.string(1)] = invoices.count - 1
             }
             row = try docs.next()
@@ -174,9 +187,14 @@ final class ExactAllocationPass {
         let remainder = startedEmpty
             ? "p.amount"
             : "p.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)"
+        let invoiceBase = startedEmpty
+            ? "d.amount"
+            : "d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.invoice_id = d.id), 0)"
         let query = try RawStatement(db, """
-            SELECT p.id, p.customer_id, p.date, \(remainder), p.currency, p.invoice_number, p.reference
+            SELECT p.id, p.customer_id, p.date, \(remainder), p.currency, p.invoice_number, p.reference,
+                   d.id, d.customer_id, d.currency, \(invoiceBase)
             FROM payments p
+            LEFT JOIN documents d ON d.number = p.invoice_number AND d.kind = 'invoice'
             WHERE p.amount > 0 AND (p.invoice_number IS NOT NULL OR p.reference IS NOT NULL)
             """)
         var out: [Candidate] = []
@@ -184,9 +202,14 @@ final class ExactAllocationPass {
         while row {
             let left = query.int64(3)
             if left > 0, let currency = query.currency(4) {
-                out.append(Candidate(id: query.int64(0), customerId: query.stringOrNil(1),
-                                     date: Int32(truncatingIfNeeded: query.int64(2)), remainder: left, currency: currency,
-                                     invoiceNumber: query.stringOrNil(5), reference: query.stringOrNil(6)))
+                var candidate = Candidate(id: query.int64(0), customerId: query.stringOrNil(1),
+                                          date: Int32(truncatingIfNeeded: query.int64(2)), remainder: left, currency: currency,
+                                          invoiceNumber: query.stringOrNil(5), reference: query.stringOrNil(6))
+                if !query.isNull(7), let invoiceCurrency = query.currency(9) {
+                    candidate.fieldInvoice = Invoice(id: query.int64(7), customerId: query.string(8),
+                                                     currency: invoiceCurrency, base: query.int64(10))
+                }
+                out.append(candidate)
             }
             row = try query.next()
         }
@@ -207,17 +230,20 @@ final class ExactAllocationPass {
     /// shapes (an invoice number without surrounding blanks, an ASCII reference) the same
     /// answer is computed on bytes, where a Character is a byte and the separators are the
     /// same. Anything else goes through Core. Returns whether the invoice_number field named them.
-    private func namedInvoices(_ p: Candidate, into out: inout [(index: Int?, number: String)]) throws -> Bool {
+    private func namedInvoices(_ p: Candidate, into out: inout [(invoice: Invoice?, number: String)]) throws -> Bool {
         out.removeAll(keepingCapacity: true)
         if let field = p.invoiceNumber, !field.isEmpty {
             let bytes = field.utf8
             let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 >= 0x80 }
-            var number = field
             if let first = bytes.first, let last = bytes.last, blank(first) || blank(last) {
-                number = field.trimmingBlanks()
-            }
-            if !number.isEmpty {
-                out.append((try invoice(Substring(number)), number))
+                let number = field.trimmingBlanks()
+                if !number.isEmpty {
+                    out.append((try invoice(Substring(number)).map { invoices[$0] }, number))
+                    return true
+                }
+            } else {
+                // Already trimmed: the candidate query's join looked the number up.
+                out.append((p.fieldInvoice, field))
                 return true
             }
         }
@@ -230,8 +256,9 @@ final class ExactAllocationPass {
                 guard a < b else { return }
                 let sub = Substring(utf8[a..<b])
                 guard let index = try invoice(sub) else { return }
-                if out.contains(where: { $0.index == index && $0.number.utf8.elementsEqual(sub.utf8) }) { return }
-                out.append((index, String(sub)))
+                let found = invoices[index]
+                if out.contains(where: { $0.invoice?.id == found.id }) { return }
+                out.append((found, String(sub)))
             }
             while i < utf8.endIndex {
                 switch utf8[i] {
@@ -251,15 +278,15 @@ final class ExactAllocationPass {
             do { return try self.invoice(token) != nil } catch { lookupError = error; return false }
         }
         if let lookupError { throw lookupError }
-        for number in named { out.append((try invoice(Substring(number)), number)) }
+        for number in named { out.append((try invoice(Substring(number)).map { invoices[$0] }, number)) }
         return false
     }
 
     private func allocatePayments(_ candidates: [Candidate]) throws {
         var opens: [Int64] = []
-        var targets: [Int] = []
+        var targets: [Int64] = []
         var targetNumbers: [String] = []
-        var named: [(index: Int?, number: String)] = []
+        var named: [(invoice: Invoice?, number: String)] = []
         for p in candidates {
             let fromField = try namedInvoices(p, into: &named)
             guard !named.isEmpty else { continue }
@@ -267,25 +294,25 @@ final class ExactAllocationPass {
             opens.removeAll(keepingCapacity: true)
             targets.removeAll(keepingCapacity: true)
             targetNumbers.removeAll(keepingCapacity: true)
-            for (index, number) in named {
-                guard let i = index else { continue }
-                let inv = invoices[i]
-                guard inv.currency == p.currency, inv.open > 0 else { continue }
+            for (found, number) in named {
+                guard let inv = found else { continue }
+                let open = inv.base - allocatedInPass[Int(inv.id)]
+                guard inv.currency == p.currency, open > 0 else { continue }
                 if let c = customer {
                     guard c == inv.customerId else { continue }
                 } else {
                     customer = inv.customerId
                 }
-                opens.append(inv.open)
-                targets.append(i)
+                opens.append(open)
+                targets.append(inv.id)
                 targetNumbers.append(number)
             }
             guard !targets.isEmpty else { continue }
             let takes = ExactReferenceAllocator.spread(p.remainder, over: opens)
             var allocated = false
             for (k, take) in takes.enumerated() where take > 0 {
-                let i = targets[k]
-                insert.bind(1, invoices[i].id)
+                let invoiceId = targets[k]
+                insert.bind(1, invoiceId)
                 insert.bind(2, p.id)
                 insert.bindNull(3)
                 insert.bind(4, take)
@@ -298,7 +325,7 @@ final class ExactAllocationPass {
                 }
                 insert.bind(8, timestamp)
                 try insert.execute()
-                invoices[i].open -= take
+                allocatedInPass[Int(invoiceId)] += take
                 stats.fromPayments += 1
                 try add(take, p.currency)
                 allocated = true
@@ -352,8 +379,9 @@ final class ExactAllocationPass {
         for note in notes {
             guard let i = try invoice(Substring(note.original)) else { continue }
             let inv = invoices[i]
-            guard inv.currency == note.currency, inv.customerId == note.customerId, inv.open > 0 else { continue }
-            let take = min(inv.open, note.remainder)
+            let open = inv.base - allocatedInPass[Int(inv.id)]
+            guard inv.currency == note.currency, inv.customerId == note.customerId, open > 0 else { continue }
+            let take = min(open, note.remainder)
             insert.bind(1, inv.id)
             insert.bindNull(2)
             insert.bind(3, note.id)
@@ -363,7 +391,7 @@ final class ExactAllocationPass {
             insert.bind(7, "credit note original_invoice field: ", note.original)
             insert.bind(8, timestamp)
             try insert.execute()
-            invoices[i].open -= take
+            allocatedInPass[Int(inv.id)] += take
             stats.fromCreditNotes += 1
             try add(take, note.currency)
         }
