@@ -56,8 +56,7 @@ final class ExactAllocationPass {
         var id: Int64
         var customerId: String
         var currency: Currency
-        /// Amount less what was allocated before this pass.
-        var base: Int64
+        var open: Int64
     }
 
     private struct Candidate {
@@ -68,15 +67,9 @@ final class ExactAllocationPass {
         var currency: Currency
         var invoiceNumber: String?
         var reference: String?
-        /// The invoice whose number is exactly the `invoice_number` field, found by the
-        /// candidate query's join on the number index.
-        var fieldInvoice: Invoice?
     }
 
     private var invoices: [Invoice] = []
-    /// Allocated by this pass, per invoice rowid: a flat array, as documents are never
-    /// deleted and their rowids are dense; no hashing in the hot loop.
-    private var allocatedInPass: [Int64] = []
     private var byNumber: [String: Int] = [:]
     private var notInvoices = Set<String>()
     /// True when every invoice is in `byNumber`: a miss needs no query.
@@ -107,15 +100,9 @@ final class ExactAllocationPass {
     }
 
     func run() throws {
-        let maxId = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM documents") ?? 0
-        allocatedInPass = Array(repeating: 0, count: Int(maxId) + 1)
         let candidates = try loadCandidatePayments()
-        // Payments naming their invoice in the invoice_number field were resolved by the join;
-        // the others name invoices by tokens of their reference text. Many of those: read all
-        // invoices once rather than a point query per distinct token.
         let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
-        let byReference = candidates.reduce(0) { $0 + ($1.fieldInvoice == nil ? 1 : 0) }
-        if preload ?? (byReference > 50_000 && byReference * 2 > invoiceCount) {
+        if preload ?? (candidates.count > 50_000 && candidates.count * 8 > invoiceCount) {
             try preloadInvoices()
         }
         let indexes = startedEmpty ? try SecondaryIndexes.drop(db, table: "allocations") : []
@@ -142,12 +129,12 @@ final class ExactAllocationPass {
             notInvoices.insert(key)
             return nil
         }
-        var inv = Invoice(id: lookup.int64(0), customerId: lookup.string(1), currency: currency, base: lookup.int64(3))
+        var inv = Invoice(id: lookup.int64(0), customerId: lookup.string(1), currency: currency, open: lookup.int64(3))
         lookup.finish()
         if !startedEmpty {
             allocatedToInvoice.bind(1, inv.id)
             if try allocatedToInvoice.query() {
-                inv.base -= allocatedToInvoice.int64(0)
+                inv.open -= allocatedToInvoice.int64(0)
                 allocatedToInvoice.finish()
             }
         }
@@ -172,7 +159,7 @@ final class ExactAllocationPass {
                 var open = docs.int64(4)
                 while sumsLeft && sums.int64(0) < id { sumsLeft = try sums.next() }
                 if sumsLeft && sums.int64(0) == id { open -= sums.int64(1) }
-                invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, base: open))
+                invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, open: open))
                 byNumber[docs.string(1)] = invoices.count - 1
             }
             row = try docs.next()
@@ -187,14 +174,9 @@ final class ExactAllocationPass {
         let remainder = startedEmpty
             ? "p.amount"
             : "p.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)"
-        let invoiceBase = startedEmpty
-            ? "d.amount"
-            : "d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.invoice_id = d.id), 0)"
         let query = try RawStatement(db, """
-            SELECT p.id, p.customer_id, p.date, \(remainder), p.currency, p.invoice_number, p.reference,
-                   d.id, d.customer_id, d.currency, \(invoiceBase)
+            SELECT p.id, p.customer_id, p.date, \(remainder), p.currency, p.invoice_number, p.reference
             FROM payments p
-            LEFT JOIN documents d ON d.number = p.invoice_number AND d.kind = 'invoice'
             WHERE p.amount > 0 AND (p.invoice_number IS NOT NULL OR p.reference IS NOT NULL)
             """)
         var out: [Candidate] = []
@@ -202,14 +184,9 @@ final class ExactAllocationPass {
         while row {
             let left = query.int64(3)
             if left > 0, let currency = query.currency(4) {
-                var candidate = Candidate(id: query.int64(0), customerId: query.stringOrNil(1),
-                                          date: Int32(truncatingIfNeeded: query.int64(2)), remainder: left, currency: currency,
-                                          invoiceNumber: query.stringOrNil(5), reference: query.stringOrNil(6))
-                if !query.isNull(7), let invoiceCurrency = query.currency(9) {
-                    candidate.fieldInvoice = Invoice(id: query.int64(7), customerId: query.string(8),
-                                                     currency: invoiceCurrency, base: query.int64(10))
-                }
-                out.append(candidate)
+                out.append(Candidate(id: query.int64(0), customerId: query.stringOrNil(1),
+                                     date: Int32(truncatingIfNeeded: query.int64(2)), remainder: left, currency: currency,
+                                     invoiceNumber: query.stringOrNil(5), reference: query.stringOrNil(6)))
             }
             row = try query.next()
         }
@@ -230,20 +207,17 @@ final class ExactAllocationPass {
     /// shapes (an invoice number without surrounding blanks, an ASCII reference) the same
     /// answer is computed on bytes, where a Character is a byte and the separators are the
     /// same. Anything else goes through Core. Returns whether the invoice_number field named them.
-    private func namedInvoices(_ p: Candidate, into out: inout [(invoice: Invoice?, number: String)]) throws -> Bool {
+    private func namedInvoices(_ p: Candidate, into out: inout [(index: Int?, number: String)]) throws -> Bool {
         out.removeAll(keepingCapacity: true)
         if let field = p.invoiceNumber, !field.isEmpty {
             let bytes = field.utf8
             let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 >= 0x80 }
+            var number = field
             if let first = bytes.first, let last = bytes.last, blank(first) || blank(last) {
-                let number = field.trimmingBlanks()
-                if !number.isEmpty {
-                    out.append((try invoice(Substring(number)).map { invoices[$0] }, number))
-                    return true
-                }
-            } else {
-                // Already trimmed: the candidate query's join looked the number up.
-                out.append((p.fieldInvoice, field))
+                number = field.trimmingBlanks()
+            }
+            if !number.isEmpty {
+                out.append((try invoice(Substring(number)), number))
                 return true
             }
         }
@@ -256,9 +230,8 @@ final class ExactAllocationPass {
                 guard a < b else { return }
                 let sub = Substring(utf8[a..<b])
                 guard let index = try invoice(sub) else { return }
-                let found = invoices[index]
-                if out.contains(where: { $0.invoice?.id == found.id }) { return }
-                out.append((found, String(sub)))
+                if out.contains(where: { $0.index == index && $0.number.utf8.elementsEqual(sub.utf8) }) { return }
+                out.append((index, String(sub)))
             }
             while i < utf8.endIndex {
                 switch utf8[i] {
@@ -278,15 +251,15 @@ final class ExactAllocationPass {
             do { return try self.invoice(token) != nil } catch { lookupError = error; return false }
         }
         if let lookupError { throw lookupError }
-        for number in named { out.append((try invoice(Substring(number)).map { invoices[$0] }, number)) }
+        for number in named { out.append((try invoice(Substring(number)), number)) }
         return false
     }
 
     private func allocatePayments(_ candidates: [Candidate]) throws {
         var opens: [Int64] = []
-        var targets: [Int64] = []
+        var targets: [Int] = []
         var targetNumbers: [String] = []
-        var named: [(invoice: Invoice?, number: String)] = []
+        var named: [(index: Int?, number: String)] = []
         for p in candidates {
             let fromField = try namedInvoices(p, into: &named)
             guard !named.isEmpty else { continue }
@@ -294,25 +267,25 @@ final class ExactAllocationPass {
             opens.removeAll(keepingCapacity: true)
             targets.removeAll(keepingCapacity: true)
             targetNumbers.removeAll(keepingCapacity: true)
-            for (found, number) in named {
-                guard let inv = found else { continue }
-                let open = inv.base - allocatedInPass[Int(inv.id)]
-                guard inv.currency == p.currency, open > 0 else { continue }
+            for (index, number) in named {
+                guard let i = index else { continue }
+                let inv = invoices[i]
+                guard inv.currency == p.currency, inv.open > 0 else { continue }
                 if let c = customer {
                     guard c == inv.customerId else { continue }
                 } else {
                     customer = inv.customerId
                 }
-                opens.append(open)
-                targets.append(inv.id)
+                opens.append(inv.open)
+                targets.append(i)
                 targetNumbers.append(number)
             }
             guard !targets.isEmpty else { continue }
             let takes = ExactReferenceAllocator.spread(p.remainder, over: opens)
             var allocated = false
             for (k, take) in takes.enumerated() where take > 0 {
-                let invoiceId = targets[k]
-                insert.bind(1, invoiceId)
+                let i = targets[k]
+                insert.bind(1, invoices[i].id)
                 insert.bind(2, p.id)
                 insert.bindNull(3)
                 insert.bind(4, take)
@@ -325,7 +298,7 @@ final class ExactAllocationPass {
                 }
                 insert.bind(8, timestamp)
                 try insert.execute()
-                allocatedInPass[Int(invoiceId)] += take
+                invoices[i].open -= take
                 stats.fromPayments += 1
                 try add(take, p.currency)
                 allocated = true
@@ -379,9 +352,8 @@ final class ExactAllocationPass {
         for note in notes {
             guard let i = try invoice(Substring(note.original)) else { continue }
             let inv = invoices[i]
-            let open = inv.base - allocatedInPass[Int(inv.id)]
-            guard inv.currency == note.currency, inv.customerId == note.customerId, open > 0 else { continue }
-            let take = min(open, note.remainder)
+            guard inv.currency == note.currency, inv.customerId == note.customerId, inv.open > 0 else { continue }
+            let take = min(inv.open, note.remainder)
             insert.bind(1, inv.id)
             insert.bindNull(2)
             insert.bind(3, note.id)
@@ -391,7 +363,7 @@ final class ExactAllocationPass {
             insert.bind(7, "credit note original_invoice field: ", note.original)
             insert.bind(8, timestamp)
             try insert.execute()
-            allocatedInPass[Int(inv.id)] += take
+            invoices[i].open -= take
             stats.fromCreditNotes += 1
             try add(take, note.currency)
         }
