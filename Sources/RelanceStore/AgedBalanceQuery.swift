@@ -52,6 +52,7 @@ extension Store {
                 SELECT credit_note_id, SUM(amount) FROM allocations WHERE credit_note_id IS NOT NULL
                 GROUP BY credit_note_id ORDER BY credit_note_id
                 """)
+            var cells = OpenInvoiceCells(asOf: asOf)
             var invoiceSums = try toInvoices.query()
             var creditSums = try fromCreditNotes.query()
             var row = try documents.query()
@@ -63,15 +64,10 @@ extension Store {
                     while invoiceSums && toInvoices.int64(0) < id { invoiceSums = try toInvoices.next() }
                     if invoiceSums && toInvoices.int64(0) == id { open -= toInvoices.int64(1) }
                     if open > 0, let currency = documents.currency(2) {
-                        let customer = documents.string(6)
                         let status = CollectionStatus(rawValue: UInt8(truncatingIfNeeded: documents.int64(5))) ?? .normal
-                        do {
-                            try builder.addOpenInvoice(customerId: customer, customerName: name(customer), currency: currency,
-                                                       dueDate: Day(ordinal: Int32(truncatingIfNeeded: documents.int64(4))),
-                                                       open: open, status: status)
-                        } catch {
-                            throw StoreError.overflow("aged balance of customer \(customer) in \(currency)")
-                        }
+                        try cells.add(customer: documents.string(6), currency: currency,
+                                      dueDate: Day(ordinal: Int32(truncatingIfNeeded: documents.int64(4))),
+                                      open: open, status: status)
                     }
                 } else {
                     while creditSums && fromCreditNotes.int64(0) < id { creditSums = try fromCreditNotes.next() }
@@ -105,6 +101,7 @@ extension Store {
             }
             if paymentSums { fromPayments.finish() }
 
+            try cells.feed(&builder, name: name)
             for (key, amount) in credits where amount != 0 {
                 do {
                     try builder.addUnappliedCredit(customerId: key.customer, customerName: name(key.customer),
@@ -114,6 +111,62 @@ extension Store {
                 }
             }
             return builder.rowsSorted()
+        }
+    }
+}
+
+/// Open invoices summed per customer, currency, bucket and collection status before they go
+/// to `AgedBalanceBuilder`: the builder copies a row (and its bucket array) per call, which
+/// for a million invoices costs more than the whole scan. Each sum is handed over once, with
+/// a due date of its bucket, so the builder's buckets and columns come out the same.
+struct OpenInvoiceCells {
+    private struct Key: Hashable { var customer: String; var currency: Currency }
+    private static let statuses = 3
+    private static let width = AgeBucket.allCases.count * statuses
+    let asOf: Day
+    private var slots: [Key: Int] = [:]
+    private var keys: [Key] = []
+    private var sums: [Int64] = []
+    /// A due date seen in each bucket of each cell, indexed like the bucket sums.
+    private var dueDates: [Day] = []
+
+    init(asOf: Day) { self.asOf = asOf }
+
+    mutating func add(customer: String, currency: Currency, dueDate: Day, open: Int64, status: CollectionStatus) throws {
+        let key = Key(customer: customer, currency: currency)
+        let slot: Int
+        if let s = slots[key] {
+            slot = s
+        } else {
+            slot = keys.count
+            slots[key] = slot
+            keys.append(key)
+            sums.append(contentsOf: repeatElement(0, count: Self.width))
+            dueDates.append(contentsOf: repeatElement(dueDate, count: AgeBucket.allCases.count))
+        }
+        let bucket = AgeBucket.of(daysPastDue: dueDate.distance(to: asOf)).rawValue
+        let i = slot * Self.width + bucket * Self.statuses + Int(status.rawValue)
+        let (sum, overflow) = sums[i].addingReportingOverflow(open)
+        if overflow { throw StoreError.overflow("open invoices of customer \(customer) in \(currency)") }
+        sums[i] = sum
+        dueDates[slot * AgeBucket.allCases.count + bucket] = dueDate
+    }
+
+    func feed(_ builder: inout AgedBalanceBuilder, name: (String) -> String) throws {
+        for (slot, key) in keys.enumerated() {
+            for bucket in AgeBucket.allCases {
+                for status in [CollectionStatus.normal, .disputed, .litigation] {
+                    let open = sums[slot * Self.width + bucket.rawValue * Self.statuses + Int(status.rawValue)]
+                    guard open != 0 else { continue }
+                    do {
+                        try builder.addOpenInvoice(customerId: key.customer, customerName: name(key.customer), currency: key.currency,
+                                                   dueDate: dueDates[slot * AgeBucket.allCases.count + bucket.rawValue],
+                                                   open: open, status: status)
+                    } catch {
+                        throw StoreError.overflow("aged balance of customer \(key.customer) in \(key.currency)")
+                    }
+                }
+            }
         }
     }
 }

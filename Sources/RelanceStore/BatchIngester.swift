@@ -11,7 +11,7 @@ extension Store {
     /// customer throws (`StoreError`), and so do stated allocations naming unknown records; the
     /// transaction is then rolled back and the pipeline rejects the file.
     public func ingest(_ batch: IngestBatch, file: IngestedFileInfo, at timestamp: String, actor: String) throws -> IngestStats {
-        try queue.write { db in
+        try writeWithCheckedReferences { db in
             let fileId = try Self.upsertFile(db, file: file, outcome: .ingested, recordCount: batch.recordCount,
                                              errors: nil, at: timestamp)
             let ingester = BatchIngester(db: db, fileId: fileId, timestamp: timestamp, actor: actor)
@@ -83,6 +83,7 @@ final class BatchIngester {
         // Merge duplicates inside the batch: a later non-empty field completes an earlier row.
         var order: [String] = []
         var merged: [String: Customer] = [:]
+        merged.reserveCapacity(batch.customers.count)
         for c in batch.customers {
             if var m = merged[c.id] {
                 m.name = Self.nonEmpty(c.name) ?? m.name
@@ -102,24 +103,31 @@ final class BatchIngester {
                 order.append(c.id)
             }
         }
-        // Customers known only from document and payment rows (id, and a name when the row has one).
+        // Customers known only from document and payment rows (id, and a name when the row has
+        // one). `named` answers, in one hash look-up per row, "is this id settled?": true when
+        // it is in the customers of the batch or already has a name.
         var implicitOrder: [String] = []
-        var implicitNames: [String: String?] = [:]
-        // Rows of one customer usually follow each other: skip the hash look-ups for a repeat.
+        var implicitNames: [String: String] = [:]
+        var named: [String: Bool] = [:]
+        named.reserveCapacity(merged.count)
+        for id in order { named[id] = true }
         var lastId = ""
         var lastNamed = false
         func note(_ id: String, _ name: String?) {
+            // Rows of one customer often follow each other: skip the look-up for a repeat.
             if id == lastId && (lastNamed || name == nil) { return }
             lastId = id
-            lastNamed = true
-            if merged[id] != nil { return }
-            if let known = implicitNames[id] {
-                if known == nil, let name = Self.nonEmpty(name) { implicitNames[id] = .some(name) }
+            let known = named[id]
+            if known == true { lastNamed = true; return }
+            if known == nil { implicitOrder.append(id) }
+            if let name = Self.nonEmpty(name) {
+                implicitNames[id] = name
+                named[id] = true
+                lastNamed = true
             } else {
-                implicitNames[id] = .some(Self.nonEmpty(name))
-                implicitOrder.append(id)
+                if known == nil { named[id] = false }
+                lastNamed = false
             }
-            lastNamed = (implicitNames[id] ?? nil) != nil
         }
         for d in batch.documents { note(d.customerId, d.customerName) }
         for p in batch.payments { if let c = p.customerId { note(c, nil) } }
@@ -172,10 +180,22 @@ final class BatchIngester {
                 stats.customers.inserted += 1
             }
         }
+        // For these only existence and an empty name matter: a one-column look-up.
+        let nameOf = try RawStatement(db, "SELECT IFNULL(name, '') = '' FROM customers WHERE id = ?")
         for id in implicitOrder {
-            let name = implicitNames[id] ?? nil
-            if !empty, let old = try stored(id) {
-                if let name, old.name.isEmpty {
+            let name = implicitNames[id]
+            var exists = false
+            var nameless = false
+            if !empty {
+                nameOf.bind(1, id)
+                if try nameOf.query() {
+                    exists = true
+                    nameless = nameOf.int64(0) != 0
+                    nameOf.finish()
+                }
+            }
+            if exists {
+                if let name, nameless, let old = try stored(id) {
                     var new = old
                     new.name = name
                     try updateCustomer(old: old, new: new, kindGiven: false)
@@ -341,12 +361,21 @@ final class BatchIngester {
             WHERE id = ?
             """)
         var touched = Set<String>()
+        touched.reserveCapacity(documents.count)
         for d in documents {
             lookup.bind(1, d.number)
             guard try lookup.query() else {
                 try insertRow(d)
                 touched.insert(d.number)
                 stats.documents.inserted += 1
+                continue
+            }
+            // The daily case: the full export again, row identical to the store. Compared in
+            // place, without building the stored row's Strings.
+            if Self.storedRowMatches(lookup, d) {
+                lookup.finish()
+                touched.insert(d.number)
+                stats.documents.unchanged += 1
                 continue
             }
             let id = lookup.int64(0)
@@ -465,12 +494,19 @@ final class BatchIngester {
             WHERE id = ?
             """)
         var touched = Set<String>()
+        touched.reserveCapacity(payments.count)
         for p in payments {
             lookup.bind(1, p.paymentId)
             guard try lookup.query() else {
                 try insertRow(p)
                 touched.insert(p.paymentId)
                 stats.payments.inserted += 1
+                continue
+            }
+            if Self.storedRowMatches(lookup, p) {
+                lookup.finish()
+                touched.insert(p.paymentId)
+                stats.payments.unchanged += 1
                 continue
             }
             let id = lookup.int64(0)
@@ -530,6 +566,40 @@ final class BatchIngester {
                                            subject: "payment", subjectId: p.paymentId)
             }
         }
+    }
+
+    /// Whether the stored document (columns of the document look-up) already says everything
+    /// `d` says, by the merge rules of `ingestDocuments` (an absent field keeps the stored one).
+    private static func storedRowMatches(_ row: RawStatement, _ d: Document) -> Bool {
+        func sameInt(_ c: Int32, _ v: Int64?) -> Bool {
+            guard let v else { return true }
+            return !row.isNull(c) && row.int64(c) == v
+        }
+        func sameText(_ c: Int32, _ v: String?) -> Bool {
+            guard let v = nonEmpty(v) else { return true }
+            return !row.isNull(c) && row.text(c, equals: v)
+        }
+        return row.text(1, equals: d.customerId) && row.text(2, equals: d.kind.rawValue)
+            && row.int64(3) == Int64(d.issueDate.ordinal)
+            && (d.dueDate.map { sameInt(4, Int64($0.ordinal)) && row.int64(5) == 0 } ?? true)
+            && sameInt(6, d.deliveryDate.map { Int64($0.ordinal) })
+            && row.currency(7) == d.currency
+            && sameInt(8, d.amountExclTax) && sameInt(9, d.tax) && row.int64(10) == d.amount
+            && sameText(11, d.originalInvoice) && sameText(12, d.paymentReference)
+    }
+
+    /// Same for a payment (columns of the payment look-up).
+    private static func storedRowMatches(_ row: RawStatement, _ p: Payment) -> Bool {
+        func sameText(_ c: Int32, _ v: String?) -> Bool {
+            guard let v = nonEmpty(v) else { return true }
+            return !row.isNull(c) && row.text(c, equals: v)
+        }
+        return sameText(1, p.customerId) && row.int64(2) == Int64(p.date.ordinal)
+            && (p.valueDate.map { !row.isNull(3) && row.int64(3) == Int64($0.ordinal) } ?? true)
+            && row.int64(4) == p.amount && row.currency(5) == p.currency
+            && sameText(6, p.reference) && sameText(7, p.invoiceNumber) && sameText(8, p.payerName)
+            && sameText(9, p.payerIban) && sameText(10, p.structuredReference) && sameText(11, p.endToEndId)
+            && sameText(12, p.reverses)
     }
 
     // MARK: Releasing allocations a changed record no longer covers

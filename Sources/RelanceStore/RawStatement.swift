@@ -6,23 +6,24 @@ import RelanceCore
 /// million rows, the allocation pass, the aged balance).
 ///
 /// GRDB's `StatementArguments` box every value in an array per row; binding straight into
-/// the reused `sqlite3_stmt` keeps the hot loops free of allocations. Text values of a row
-/// are first copied into one reused byte arena and bound with `SQLITE_STATIC` just before
-/// the step, so SQLite neither copies them nor needs them after `sqlite3_reset`.
+/// the reused `sqlite3_stmt` keeps the hot loops free of allocations. Integers are bound at
+/// once; texts are copied into a byte arena owned by the statement and bound with
+/// `SQLITE_STATIC` (no copy inside SQLite, no destructor), so the arena must not move until
+/// the step: it has a fixed capacity during a row, a text that does not fit is bound with
+/// `SQLITE_TRANSIENT` (SQLite copies it), and the arena grows only between rows.
 /// The statement lives only inside one `write`/`read` closure of its connection.
 final class RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     let sql: String
-    private var slots: [Slot]
-    private var arena: [UInt8] = []
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var used = 0
+    private var wanted = 0
 
-    private enum Slot {
-        case null
-        case int(Int64)
-        case text(start: Int, count: Int)
-        case blob(start: Int, count: Int)
-    }
+    /// SQLite's `SQLITE_TRANSIENT` is a macro casting -1 to a function pointer, which Swift
+    /// cannot import.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, _ sql: String) throws {
         guard let connection = db.sqliteConnection else {
@@ -36,68 +37,103 @@ final class RawStatement {
         self.handle = stmt
         self.connection = connection
         self.sql = sql
-        self.slots = Array(repeating: .null, count: Int(sqlite3_bind_parameter_count(stmt)))
-        arena.reserveCapacity(1024)
+        self.capacity = 4096
+        self.arena = .allocate(capacity: 4096)
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_finalize(handle)
+        arena.deallocate()
+    }
 
     // MARK: Binding (1-based indexes, as in SQLite)
 
-    func bind(_ index: Int32, _ value: Int64) { slots[Int(index) - 1] = .int(value) }
-    func bind(_ index: Int32, _ value: Int64?) { slots[Int(index) - 1] = value.map { .int($0) } ?? .null }
-    func bind(_ index: Int32, _ value: Int32?) { slots[Int(index) - 1] = value.map { .int(Int64($0)) } ?? .null }
-    func bind(_ index: Int32, _ value: Int) { slots[Int(index) - 1] = .int(Int64(value)) }
-    func bindNull(_ index: Int32) { slots[Int(index) - 1] = .null }
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+    func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }
+    func bindNull(_ index: Int32) { sqlite3_bind_null(handle, index) }
+
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: Int32?) {
+        if let value { sqlite3_bind_int64(handle, index, Int64(value)) } else { sqlite3_bind_null(handle, index) }
+    }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard let value else { slots[Int(index) - 1] = .null; return }
-        let start = arena.count
-        arena.append(contentsOf: value.utf8)
-        slots[Int(index) - 1] = .text(start: start, count: arena.count - start)
+        guard var value else { sqlite3_bind_null(handle, index); return }
+        value.withUTF8 { bindText(index, $0) }
     }
 
     func bind(_ index: Int32, _ value: Substring) {
-        let start = arena.count
-        arena.append(contentsOf: value.utf8)
-        slots[Int(index) - 1] = .text(start: start, count: arena.count - start)
+        var value = value
+        value.withUTF8 { bindText(index, $0) }
     }
 
     func bind(_ index: Int32, _ currency: Currency) {
-        let start = arena.count
-        arena.append(UInt8(currency.packed >> 16 & 0xFF))
-        arena.append(UInt8(currency.packed >> 8 & 0xFF))
-        arena.append(UInt8(currency.packed & 0xFF))
-        slots[Int(index) - 1] = .text(start: start, count: 3)
+        let bytes: (UInt8, UInt8, UInt8) = (UInt8(currency.packed >> 16 & 0xFF), UInt8(currency.packed >> 8 & 0xFF),
+                                            UInt8(currency.packed & 0xFF))
+        withUnsafeBytes(of: bytes) { bindText(index, UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 3)) }
     }
 
     /// Binds the concatenation `prefix + value` without building a String.
     func bind(_ index: Int32, _ prefix: StaticString, _ value: String) {
-        let start = arena.count
-        arena.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-        arena.append(contentsOf: value.utf8)
-        slots[Int(index) - 1] = .text(start: start, count: arena.count - start)
+        var value = value
+        value.withUTF8 { v in
+            let n = prefix.utf8CodeUnitCount + v.count
+            guard used + n <= capacity else {
+                wanted += n
+                var joined = [UInt8](UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+                joined.append(contentsOf: v)
+                joined.withUnsafeBufferPointer { bindText(index, $0) }
+                return
+            }
+            let start = arena + used
+            start.update(from: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            if let base = v.baseAddress { (start + prefix.utf8CodeUnitCount).update(from: base, count: v.count) }
+            used += n
+            wanted += n
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), Int32(n), nil)
+        }
     }
 
     func bindBlob(_ index: Int32, _ bytes: [UInt8]) {
-        let start = arena.count
-        arena.append(contentsOf: bytes)
-        slots[Int(index) - 1] = .blob(start: start, count: bytes.count)
+        bytes.withUnsafeBytes { b in
+            _ = sqlite3_bind_blob(handle, index, b.baseAddress ?? UnsafeRawPointer(arena), Int32(b.count), Self.transient)
+        }
+    }
+
+    private func bindText(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        wanted += n
+        guard n > 0, let base = bytes.baseAddress else {
+            // An empty text is not NULL: point at the arena with length zero.
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(arena).assumingMemoryBound(to: CChar.self), 0, nil)
+            return
+        }
+        guard used + n <= capacity else {
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(n), Self.transient)
+            return
+        }
+        let start = arena + used
+        start.update(from: base, count: n)
+        used += n
+        sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), Int32(n), nil)
     }
 
     // MARK: Execution
 
-    /// Binds the pending values, steps once, and resets. For INSERT/UPDATE/DELETE.
+    /// Steps once with the bound values, and resets. For INSERT/UPDATE/DELETE.
     func execute() throws {
-        let rc = bindAndStep()
+        let rc = sqlite3_step(handle)
         finish()
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc) }
     }
 
-    /// Binds the pending values and steps once; returns true when a row is available.
+    /// Steps once with the bound values; returns true when a row is available.
     /// Read the columns, then call `next()` until it returns false, or `finish()`.
     func query() throws -> Bool {
-        let rc = bindAndStep()
+        let rc = sqlite3_step(handle)
         if rc == SQLITE_ROW { return true }
         finish()
         guard rc == SQLITE_DONE else { throw error(rc) }
@@ -113,42 +149,19 @@ final class RawStatement {
         return false
     }
 
-    /// Resets the statement and forgets the values of the row.
+    /// Resets the statement and frees the arena for the next row (growing it if the row
+    /// had texts that did not fit).
     func finish() {
         sqlite3_reset(handle)
-        for i in slots.indices { slots[i] = .null }
-        arena.removeAll(keepingCapacity: true)
-    }
-
-    private func bindAndStep() -> Int32 {
-        arena.withUnsafeBufferPointer { buffer -> Int32 in
-            let base = buffer.baseAddress
-            for i in slots.indices {
-                let index = Int32(i + 1)
-                switch slots[i] {
-                case .null:
-                    sqlite3_bind_null(handle, index)
-                case let .int(v):
-                    sqlite3_bind_int64(handle, index, v)
-                case let .text(start, count):
-                    if count == 0 || base == nil {
-                        // An empty text is not NULL: bind a static empty string.
-                        sqlite3_bind_text(handle, index, "", 0, nil)
-                    } else {
-                        UnsafeRawPointer(base! + start).withMemoryRebound(to: CChar.self, capacity: count) {
-                            _ = sqlite3_bind_text(handle, index, $0, Int32(count), nil)
-                        }
-                    }
-                case let .blob(start, count):
-                    if count == 0 || base == nil {
-                        sqlite3_bind_zeroblob(handle, index, 0)
-                    } else {
-                        sqlite3_bind_blob(handle, index, base! + start, Int32(count), nil)
-                    }
-                }
-            }
-            return sqlite3_step(handle)
+        if wanted > capacity {
+            // Bindings may still point into the old arena: clear them before freeing it.
+            sqlite3_clear_bindings(handle)
+            arena.deallocate()
+            capacity = max(wanted, capacity * 2)
+            arena = .allocate(capacity: capacity)
         }
+        used = 0
+        wanted = 0
     }
 
     private func error(_ rc: Int32) -> DatabaseError {
@@ -178,6 +191,18 @@ final class RawStatement {
         let v = value.utf8Start
         for i in 0..<n where p[i] != v[i] { return false }
         return true
+    }
+
+    /// Whether a text column equals `value`, without building a String.
+    func text(_ column: Int32, equals value: String) -> Bool {
+        guard let p = sqlite3_column_text(handle, column) else { return false }
+        let n = Int(sqlite3_column_bytes(handle, column))
+        var value = value
+        return value.withUTF8 { v in
+            guard v.count == n else { return false }
+            for i in 0..<n where p[i] != v[i] { return false }
+            return true
+        }
     }
 
     func currency(_ column: Int32) -> Currency? {

@@ -6,18 +6,18 @@ import RelanceCore
 /// Each scenario runs with both invoice lookup strategies: point queries (small passes) and
 /// all invoices read at once (large passes).
 @Suite struct ExactAllocationTests {
-    static let strategies = [1_000_000, 0]
+    static let strategies = [false, true]
 
-    func pass(_ store: Store, _ preloadAbove: Int) throws -> AllocationStats {
-        try store.applyExactAllocations(at: "2025-03-01T11:00:00Z", preloadAbove: preloadAbove)
+    func pass(_ store: Store, _ preload: Bool) throws -> AllocationStats {
+        try store.applyExactAllocations(at: "2025-03-01T11:00:00Z", preload: preload)
     }
 
     @Test(arguments: strategies)
-    func paymentNamingAnInvoiceInItsInvoiceNumberFieldPaysIt(preloadAbove: Int) throws {
+    func paymentNamingAnInvoiceInItsInvoiceNumberFieldPaysIt(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000), T.invoice("F2", amount: 300)],
                                     payments: [T.payment("P1", amount: 1000, invoice: " F1 ", reference: "F2")]), file: "a.csv")
-        let stats = try pass(store, preloadAbove)
+        let stats = try pass(store, preload)
         #expect(stats.fromPayments == 1)
         #expect(stats.amounts == [.eur: 1000])
         #expect(try T.allocations(store) == ["F1 <- P1 1000 exact_invoice_number"])
@@ -26,12 +26,12 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func exactTokensOfTheReferenceNameInvoicesInOrderAndIdentifyThePayer(preloadAbove: Int) throws {
+    func exactTokensOfTheReferenceNameInvoicesInOrderAndIdentifyThePayer(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000), T.invoice("F2", amount: 500), T.invoice("F10", amount: 70)],
                                     payments: [T.payment("P1", customer: nil, amount: 1200, reference: "VIR SEPA F1,F2 F1X MERCI")]),
                      file: "a.csv")
-        let stats = try pass(store, preloadAbove)
+        let stats = try pass(store, preload)
         #expect(stats.fromPayments == 2)
         #expect(stats.paymentsIdentified == 1)
         #expect(try T.allocations(store) == ["F1 <- P1 1000 exact_invoice_number", "F2 <- P1 200 exact_invoice_number"])
@@ -41,11 +41,11 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func partialPaymentLeavesTheRestOpen(preloadAbove: Int) throws {
+    func partialPaymentLeavesTheRestOpen(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000, due: "2025-01-31")],
                                     payments: [T.payment("P1", amount: 400, invoice: "F1")]), file: "a.csv")
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         #expect(try T.allocations(store) == ["F1 <- P1 400 exact_invoice_number"])
         let rows = try store.agedBalance(asOf: T.day("2025-01-31"))
         #expect(rows.map(\.total) == [600])
@@ -53,11 +53,11 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func overpaymentBecomesUnappliedCredit(preloadAbove: Int) throws {
+    func overpaymentBecomesUnappliedCredit(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
                                     payments: [T.payment("P1", amount: 1500, invoice: "F1")]), file: "a.csv")
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         #expect(try T.allocations(store) == ["F1 <- P1 1000 exact_invoice_number"])
         let rows = try store.agedBalance(asOf: T.day("2025-03-01"))
         #expect(rows.count == 1)
@@ -67,28 +67,28 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func currencyMismatchIsNotApplied(preloadAbove: Int) throws {
+    func currencyMismatchIsNotApplied(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
                                     payments: [T.payment("P1", amount: 1000, currency: "USD", invoice: "F1")]), file: "a.csv")
-        #expect(try pass(store, preloadAbove).total == 0)
+        #expect(try pass(store, preload).total == 0)
         #expect(try T.allocations(store).isEmpty)
     }
 
     @Test(arguments: strategies)
-    func invoiceOfAnotherCustomerIsNotApplied(preloadAbove: Int) throws {
+    func invoiceOfAnotherCustomerIsNotApplied(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", customer: "C2", amount: 1000)],
                                     payments: [T.payment("P1", customer: "C1", amount: 1000, invoice: "F1")]), file: "a.csv")
-        #expect(try pass(store, preloadAbove).total == 0)
+        #expect(try pass(store, preload).total == 0)
     }
 
     @Test(arguments: strategies)
-    func creditNoteGoesToItsOriginalInvoice(preloadAbove: Int) throws {
+    func creditNoteGoesToItsOriginalInvoice(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000), T.creditNote("A1", amount: 1200, original: "F1"),
                                                 T.creditNote("A2", amount: 50, original: "F404")]), file: "a.csv")
-        let stats = try pass(store, preloadAbove)
+        let stats = try pass(store, preload)
         #expect(stats.fromCreditNotes == 1)
         #expect(try T.allocations(store) == ["F1 <- A1 1000 credit_note_original"])
         let rows = try store.agedBalance(asOf: T.day("2025-03-01"))
@@ -97,35 +97,46 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func earlierPaymentIsServedFirst(preloadAbove: Int) throws {
+    func earlierPaymentIsServedFirst(preload: Bool) throws {
         let store = try Store.inMemory()
         // P1 comes first in the file but P2 was booked earlier: P2 is served first.
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
                                     payments: [T.payment("P1", amount: 800, date: "2025-02-10", invoice: "F1"),
                                                T.payment("P2", amount: 800, date: "2025-02-01", invoice: "F1")]), file: "a.csv")
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         #expect(try T.allocations(store) == ["F1 <- P1 200 exact_invoice_number", "F1 <- P2 800 exact_invoice_number"])
     }
 
     @Test(arguments: strategies)
-    func paymentBeforeItsInvoiceIsAppliedWhenTheInvoiceArrives(preloadAbove: Int) throws {
+    func paymentsOfTheSameDayAreServedInIdOrder(preload: Bool) throws {
+        let store = try Store.inMemory()
+        try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
+                                    payments: [T.payment("PB", amount: 700, date: "2025-02-01", invoice: "F1"),
+                                               T.payment("PA", amount: 700, date: "2025-02-01", invoice: "F1")]), file: "a.csv")
+        _ = try pass(store, preload)
+        // PB was stored first (lower id): it is paid in full, PA gets the rest.
+        #expect(try T.allocations(store) == ["F1 <- PA 300 exact_invoice_number", "F1 <- PB 700 exact_invoice_number"])
+    }
+
+    @Test(arguments: strategies)
+    func paymentBeforeItsInvoiceIsAppliedWhenTheInvoiceArrives(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(payments: [T.payment("P1", customer: nil, amount: 300, reference: "FACT F7")]), file: "bank.xml")
-        #expect(try pass(store, preloadAbove).total == 0)
+        #expect(try pass(store, preload).total == 0)
         #expect(try store.unidentifiedPayments().count == 1)
         #expect(try store.unidentifiedPayments().totals == [.eur: 300])
         try T.ingest(store, T.batch(documents: [T.invoice("F7", customer: "C9", amount: 300)]), file: "erp.csv")
-        #expect(try pass(store, preloadAbove).total == 1)
+        #expect(try pass(store, preload).total == 1)
         #expect(try T.allocations(store) == ["F7 <- P1 300 exact_invoice_number"])
         #expect(try store.unidentifiedPayments().count == 0)
     }
 
     @Test(arguments: strategies)
-    func invoiceReducedBelowItsAllocationsIsReleasedAndReapplied(preloadAbove: Int) throws {
+    func invoiceReducedBelowItsAllocationsIsReleasedAndReapplied(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
                                     payments: [T.payment("P1", amount: 1000, invoice: "F1")]), file: "a.csv")
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         let stats = try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 800)]), file: "b.csv")
         #expect(stats.documents == .init(updated: 1))
         #expect(stats.releasedAllocations == 1)
@@ -133,17 +144,17 @@ import RelanceCore
         let released = try T.events(store, kind: "allocation.released")
         #expect(released.count == 1)
         #expect(released.first?.contains(#""invoice":"F1","payment_id":"P1","credit_note":null,"amount":1000"#) == true)
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         #expect(try T.allocations(store) == ["F1 <- P1 800 exact_invoice_number"])
         #expect(try store.agedBalance(asOf: T.day("2025-03-01")).first?.unappliedCredit == 200)
     }
 
     @Test(arguments: strategies)
-    func confirmedAllocationsAreNeverReleased(preloadAbove: Int) throws {
+    func confirmedAllocationsAreNeverReleased(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000)],
                                     payments: [T.payment("P1", amount: 1000, invoice: "F1")]), file: "a.csv")
-        _ = try pass(store, preloadAbove)
+        _ = try pass(store, preload)
         try store.queue.write { db in try db.execute(sql: "UPDATE allocations SET confirmed_by = 'marie.durand'") }
         let stats = try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 800)]), file: "b.csv")
         #expect(stats.releasedAllocations == 0)
@@ -151,17 +162,17 @@ import RelanceCore
     }
 
     @Test(arguments: strategies)
-    func rerunIsIdempotent(preloadAbove: Int) throws {
+    func rerunIsIdempotent(preload: Bool) throws {
         let store = try Store.inMemory()
         try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1000), T.invoice("F2", amount: 100),
                                                 T.creditNote("A1", amount: 100, original: "F2")],
                                     payments: [T.payment("P1", amount: 1500, invoice: "F1"),
                                                T.payment("P2", customer: nil, amount: -50, reference: "RETOUR F1")]), file: "a.csv")
-        let first = try pass(store, preloadAbove)
+        let first = try pass(store, preload)
         #expect(first.total == 2)
         let after = try T.allocations(store)
         let events = try T.scalar(store, "SELECT COUNT(*) FROM events")
-        let second = try pass(store, preloadAbove)
+        let second = try pass(store, preload)
         #expect(second.total == 0)
         #expect(try T.allocations(store) == after)
         #expect(try T.scalar(store, "SELECT COUNT(*) FROM events") == events)

@@ -177,6 +177,10 @@ import RelanceCore
         #expect(row.first?[1] as String? == "2025-03-02T10:00:00Z")
         _ = try store.ingest(T.batch(documents: [T.invoice("F1", amount: 1)]), file: file, at: "2025-03-03T10:00:00Z", actor: "test")
         #expect(try store.fileOutcome(sha256: file.sha256) == .ingested)
+        // Its data is in the store now: a later rejection of the same bytes does not hide that.
+        try store.recordRejection(file: file, issues: ["again"], at: "2025-03-04T10:00:00Z")
+        #expect(try store.fileOutcome(sha256: file.sha256) == .ingested)
+        #expect(try T.events(store, kind: "file.rejected").count == 3)
     }
 
     @Test func derivedDueDatesAreFilledOnceAndKeptWhenTheSourceStillHasNone() throws {

@@ -41,8 +41,11 @@ import RelanceCore
         #expect(try again.fileOutcome(sha256: T.file("a.csv").sha256) == .ingested)
     }
 
-    @Test func foreignKeysAreEnforced() throws {
+    @Test func foreignKeysAreEnforcedAgainAfterTheBulkWriters() throws {
         let store = try Store.inMemory()
+        try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 1)], payments: [T.payment("P1", amount: 1, invoice: "F1")]), file: "a.csv")
+        _ = try store.applyExactAllocations(at: "2025-03-01T11:00:00Z")
+        #expect(try store.queue.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1)
         #expect(throws: DatabaseError.self) {
             try store.queue.write { db in
                 try db.execute(sql: """
