@@ -324,6 +324,13 @@ struct MailEMLRulesTests {
         #expect(emoji.count == 2)
     }
 
+    @Test func asciiFallbackNames() {
+        #expect(AttachmentFilename.asciiFallback("Facture F-2026-001 échue — relance n°2.pdf") == "Facture F-2026-001 echue - relance no2.pdf")
+        #expect(AttachmentFilename.asciiFallback("Œuvre \"x\" 😀.pdf") == "OEuvre _x_ _.pdf")
+        let long = AttachmentFilename.asciiFallback(String(repeating: "é", count: 80) + ".pdf")
+        #expect(long == String(repeating: "e", count: 56) + ".pdf")
+    }
+
     @Test func displayNamesKeepPlainWordsPlain() {
         #expect(MailHeaderEncoder.phraseAtoms("Zoé Durand", firstRoom: nil) == ["=?UTF-8?B?Wm/DqQ==?=", "Durand"])
         #expect(MailHeaderEncoder.phraseAtoms("Accounts Payable", firstRoom: nil) == ["Accounts", "Payable"])

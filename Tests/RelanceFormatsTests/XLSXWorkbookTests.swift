@@ -19,6 +19,7 @@ struct ParsedXLSX: Decodable {
         var rows: [[Cell]]
     }
     var sheets: [Sheet]
+    var zip_dates: [String]
     var title: String?
     var creator: String?
     var created: String?
@@ -76,6 +77,8 @@ struct XLSXWorkbookTests {
         #expect(parsed.title == "Balance âgée")
         #expect(parsed.creator == "Relance")
         #expect(parsed.created == "2026-11-20T00:00:00")
+        // No clock in the file: libxlsxwriter stamps every ZIP entry with the DOS epoch.
+        #expect(parsed.zip_dates == ["1980-01-01 00:00:00"])
 
         let sheet = parsed.sheets[0]
         #expect(sheet.freeze_panes == "A2")

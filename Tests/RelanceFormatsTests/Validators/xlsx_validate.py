@@ -2,10 +2,11 @@
 """Independent check of an .xlsx written by XLSXWorkbook: opens it with openpyxl and prints,
 as JSON, every sheet's name, frozen pane, autofilter range, column widths and each cell's
 value, openpyxl data type (s string, n number, d date, f formula), number format and
-boldness. Usage: xlsx_validate.py FILE"""
+boldness, and the distinct modification dates of the ZIP entries. Usage: xlsx_validate.py FILE"""
 import datetime
 import json
 import sys
+import zipfile
 
 import openpyxl
 
@@ -39,9 +40,12 @@ def main(path):
             "widths": widths,
             "rows": rows,
         })
+    with zipfile.ZipFile(path) as archive:
+        zip_dates = sorted({"%04d-%02d-%02d %02d:%02d:%02d" % info.date_time for info in archive.infolist()})
     props = book.properties
     print(json.dumps({
         "sheets": sheets,
+        "zip_dates": zip_dates,
         "title": props.title,
         "creator": props.creator,
         "created": props.created.isoformat() if props.created else None,

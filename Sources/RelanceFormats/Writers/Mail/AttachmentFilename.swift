@@ -55,8 +55,9 @@ enum AttachmentFilename {
         return out
     }
 
-    /// An ASCII stand-in: French accents folded to their base letter (é → e, œ → oe, € → EUR),
-    /// anything else unsafe → `_`, cut to 60 characters keeping the extension.
+    /// An ASCII stand-in: French accents folded to their base letter (é → e, œ → oe, € → EUR,
+    /// — → -, n° → no),
+    /// anything else → `_`, cut to 60 characters keeping the extension.
     static func asciiFallback(_ name: String) -> String {
         var out = ""
         for scalar in name.unicodeScalars {
@@ -87,6 +88,7 @@ enum AttachmentFilename {
         for (letters, base) in groups { for s in letters.unicodeScalars { table[s] = base } }
         table["œ"] = "oe"; table["Œ"] = "OE"; table["æ"] = "ae"; table["Æ"] = "AE"; table["ß"] = "ss"
         table["€"] = "EUR"; table["’"] = "'"; table["\u{00A0}"] = " "; table["\u{202F}"] = " "
+        table["–"] = "-"; table["—"] = "-"; table["°"] = "o"
         return table
     }()
 }
