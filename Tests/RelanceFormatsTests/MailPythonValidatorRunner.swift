@@ -5,9 +5,12 @@ import Testing
 /// output decoded. Shared by the e-mail and XLSX tests (the file name starts with Mail only
 /// because of file ownership); tests skip themselves when python3 (or openpyxl) is absent.
 enum PythonValidatorRunner {
+    /// The first `python3` on PATH: the one `make deps-pip` installs openpyxl for.
     static let python: String? = {
-        for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = String(directory) + "/python3"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
     }()
