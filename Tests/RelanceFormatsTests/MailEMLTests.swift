@@ -166,6 +166,40 @@ struct MailEMLTests {
         #expect(parsed.defects.isEmpty, "defects: \(parsed.defects)")
     }
 
+    static let bodies: [String] = [
+        "Sans saut de ligne final",
+        "Fin de ligne CRLF\r\nDeuxième ligne\r\n",
+        "CR seul\rici",
+        "",
+        ".",
+        String(repeating: "é", count: 200),
+        String(repeating: "x", count: 75) + ".",
+        String(repeating: "y", count: 76),
+        "espaces finales   \n\ttabulation finale\t",
+        "= signe égal =3D et =\n",
+        "NUL\u{0}et DEL\u{7F}",
+    ]
+
+    /// Text-only (one part: the body runs to the end of the message) and text + HTML
+    /// (multipart: the body ends at the boundary) both give the text back exactly, line
+    /// breaks read as LF.
+    @Test(.enabled(if: PythonValidatorRunner.pythonAvailable, PythonValidatorRunner.pythonSkipMessage), arguments: bodies, [false, true])
+    func bodyRoundTrips(body: String, withHTML: Bool) throws {
+        var message = MailSamples.message(subject: "Corps")
+        message.attachments = []
+        message.textBody = body
+        message.htmlBody = withHTML ? "<p>" + body + "</p>" : nil
+        let bytes = try EMLWriter.render(message)
+        let parsed = try PythonValidatorRunner.validate(bytes, suffix: ".eml", script: "eml_validate.py", as: ParsedEML.self)
+        func lf(_ s: String) -> String { s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        #expect(parsed.text == lf(body))
+        #expect(parsed.structure == (withHTML ? ["multipart/alternative", "text/plain", "text/html"] : ["text/plain"]))
+        if withHTML { #expect(parsed.html == lf("<p>" + body + "</p>")) }
+        #expect(parsed.max_line_length <= 78, "\(parsed.long_lines)")
+        #expect(parsed.crlf_only)
+        #expect(parsed.defects.isEmpty, "defects: \(parsed.defects)")
+    }
+
     static let filenames: [String] = [
         "facture.pdf",
         "Facture n°1.pdf",
