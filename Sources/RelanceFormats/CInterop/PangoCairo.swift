@@ -187,7 +187,7 @@ final class PangoTypesetter {
         pango_layout_set_width(layout, units(width))
         if singleLine {
             pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
-            pango_layout_set_height(layout, 0)  // at most one line per paragraph
+            pango_layout_set_height(layout, -1)  // -1: at most one line per paragraph
         } else {
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         }

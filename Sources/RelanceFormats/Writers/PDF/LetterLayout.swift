@@ -56,7 +56,8 @@ public struct LetterLayout: Sendable, Hashable {
         public static let frenchRight = EnvelopeWindow(left: 110, top: 45, width: 90, height: 45)
     }
 
-    /// One invoice of the table. Days late are counted from the due date to the letter's date.
+    /// One invoice of the table. Days late are counted from the due date to the letter's date
+    /// and shown as `142 j` ("jours") under "Retard".
     public struct InvoiceLine: Sendable, Hashable {
         public var number: String
         public var issued: Day
@@ -118,7 +119,7 @@ public struct LetterLayout: Sendable, Hashable {
         PDFTable.Column("Facture", weight: 1.35),
         PDFTable.Column("Date", weight: 1),
         PDFTable.Column("Échéance", weight: 1),
-        PDFTable.Column.amount("Jours de retard", weight: 0.9),
+        PDFTable.Column.amount("Retard", weight: 0.8),
         PDFTable.Column.amount("Montant TTC", weight: 1.25),
         PDFTable.Column.amount("Reste dû", weight: 1.25),
     ]
@@ -203,7 +204,7 @@ public struct LetterLayout: Sendable, Hashable {
     public func invoiceTable() throws(PDFRenderError) -> PDFTable {
         let rows: [[PDFText]] = invoices.map { line in
             [PDFText(line.number), PDFText(FrenchDisplay.shortDate(line.issued)), PDFText(FrenchDisplay.shortDate(line.due)),
-             PDFText(String(max(0, line.due.distance(to: date)))),
+             PDFText(String(max(0, line.due.distance(to: date))) + "\u{00A0}j"),
              PDFText(FrenchDisplay.amount(line.amount)), PDFText(FrenchDisplay.amount(line.open))]
         }
         let totals: [[PDFText]] = try totalsDue().map { total in
