@@ -162,6 +162,22 @@ struct PDFLetterTests {
         #expect(!text.contains("Lettre recommandée"), "no registered-mail mention when not asked")
     }
 
+    @Test(.enabled(if: PopplerTools.available, PopplerTools.skipMessage))
+    func controlCharactersFromDataBecomeSpaces() throws {
+        var letter = L.letter(invoices: 1, registered: false)
+        letter.paragraphs = ["Avant\u{0}après\u{7}fin\r."]
+        let text = try PopplerTools.text(try PDFDocumentWriter().render(letter))
+        #expect(PopplerTools.squeezed(text).contains("Avant après fin ."))
+    }
+
+    @Test func lineFeedsInsideAddressFieldsCountAsLines() {
+        var letter = L.letter()
+        letter.recipient = ["Société X", "Bât. A\nEscalier 2\nÉtage 3", "1 rue Y", "75001 Paris\nFrance"]
+        #expect(throws: PDFRenderError.addressDoesNotFit(lines: 7, maximum: 6)) {
+            _ = try PDFDocumentWriter().render(letter)
+        }
+    }
+
     @Test func addressWithMoreThanSixLinesIsRefused() {
         var letter = L.letter()
         letter.recipient = ["A", "B", "C", "D", "E", "F", "G"]

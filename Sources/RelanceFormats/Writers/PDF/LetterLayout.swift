@@ -140,8 +140,12 @@ public struct LetterLayout: Sendable, Hashable {
     public func document() throws(PDFRenderError) -> PDFDocument {
         let page = PDFPageSetup()
         let mm = PDFPageSetup.mm
-        guard recipient.count <= window.maximumLines else {
-            throw .addressDoesNotFit(lines: recipient.count, maximum: window.maximumLines)
+        // A line feed inside a field of the data would make an extra line in the window: count
+        // the lines as they will be printed.
+        let addressLines = recipient.flatMap { $0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
+            .map { String($0) }
+        guard addressLines.count <= window.maximumLines else {
+            throw .addressDoesNotFit(lines: addressLines.count, maximum: window.maximumLines)
         }
 
         var senderLines: [PDFText] = [.bold(sender.name)]
@@ -152,7 +156,7 @@ public struct LetterLayout: Sendable, Hashable {
         if let email = sender.email { senderLines.append(PDFText(email)) }
         let senderBox = PDFFixedBox(lines: senderLines, x: mm(20), y: page.topMargin, width: mm(80),
                                     maxHeight: mm(100 - 15 - 5), fontSize: 9)
-        let addressBox = PDFFixedBox(lines: recipient.map { PDFText($0) },
+        let addressBox = PDFFixedBox(lines: addressLines.map { PDFText($0) },
                                      x: mm(window.left + window.inset), y: mm(window.top + window.inset),
                                      width: mm(window.width - 2 * window.inset),
                                      maxHeight: mm(window.height - 2 * window.inset), fontSize: 10, singleLines: true)

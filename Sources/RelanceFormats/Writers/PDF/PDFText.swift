@@ -50,14 +50,25 @@ public struct PDFText: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
         var runs: [TextRun] = []
         var offset: UInt32 = 0
         for span in spans {
-            let count = UInt32(span.text.utf8.count)
+            let piece = PDFText.printable(span.text)
+            let count = UInt32(piece.utf8.count)
             if span.bold || span.italic {
                 runs.append(TextRun(byteStart: offset, byteEnd: offset + count, bold: span.bold, italic: span.italic))
             }
-            text += span.text
+            text += piece
             offset += count
         }
         return (text, runs)
+    }
+
+    /// Control characters from the data (a NUL, a bell, a stray carriage return) become spaces:
+    /// pango stops at a NUL and draws the others as boxes. Line feeds and tabs are kept.
+    static func printable(_ s: String) -> String {
+        func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) }
+        guard s.unicodeScalars.contains(where: { isControl($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars { out.append(isControl(u.value) ? " " : u) }
+        return String(out)
     }
 
     /// Lets `"Total : \(.bold(amount))"` style interpolation build spans.
