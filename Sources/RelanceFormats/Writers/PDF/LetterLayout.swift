@@ -14,6 +14,18 @@ import RelanceCore
 ///   visible when the folded sheet slides a few millimetres in the envelope; at most 6 lines
 ///   (La Poste's rule for postal addresses, NF Z10-011), each cut with "…" if wider than 80 mm;
 /// - the flow (place and date, "Objet :", body) starts at y 100 mm, below the window.
+///
+/// Usage, one writer for the whole run:
+/// ```swift
+/// let writer = try PDFDocumentWriter()
+/// for customer in dueCustomers {
+///     let letter = LetterLayout(sender: sender, recipient: customer.addressLines, place: "Lyon", date: asOf,
+///                               subject: "Relance – factures échues", paragraphs: [body],
+///                               invoices: customer.openInvoices, closing: closing,
+///                               signature: .init(name: "Claire Martin", title: "Recouvrement"))
+///     let pdf: [UInt8] = try writer.render(letter)
+/// }
+/// ```
 public struct LetterLayout: Sendable, Hashable {
     /// The company sending the letter ("expéditeur"), as printed top-left and in the footer.
     public struct Sender: Sendable, Hashable {
