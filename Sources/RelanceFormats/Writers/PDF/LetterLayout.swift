@@ -180,7 +180,7 @@ public struct LetterLayout: Sendable, Hashable {
             blocks.append(.paragraph(PDFParagraph(.bold("Lettre recommandée avec accusé de réception"),
                                                   alignment: .left, spaceAfter: 4)))
         }
-        blocks.append(.paragraph(PDFParagraph(.bold("Objet : ") + subject, alignment: .left, spaceAfter: 2)))
+        blocks.append(.paragraph(PDFParagraph(.bold("Objet\u{00A0}: ") + subject, alignment: .left, spaceAfter: 2)))
         for r in references { blocks.append(.paragraph(PDFParagraph(PDFText(r), alignment: .left, spaceAfter: 0))) }
         blocks.append(.spacing(14))
         blocks.append(.paragraph(PDFParagraph(PDFText(salutation), alignment: .left, spaceAfter: 8)))
