@@ -111,6 +111,27 @@ struct PDFLetterTests {
     }
 
     @Test(.enabled(if: PopplerTools.available, PopplerTools.skipMessage))
+    func sixLineAddressWithAnOverlongLineStaysInTheWindow() throws {
+        var letter = L.letter(invoices: 1)
+        letter.recipient = ["Compagnie Générale des Établissements Industriels du Sud-Est Réunis SA",
+                            "À l'attention de M. le Directeur financier", "Bâtiment B", "12 avenue Jean Jaurès",
+                            "69007 Lyon", "FRANCE"]
+        let pdf = try PDFDocumentWriter().render(letter)
+        let mm = PDFPageSetup.mm
+        let w = letter.window
+        let words = try PopplerTools.words(pdf, page: 1).filter { $0.yMin >= mm(w.top) && $0.yMax <= mm(w.top + w.height) }
+        #expect(!words.isEmpty)
+        for word in words {
+            #expect(word.xMin >= mm(w.left) && word.xMax <= mm(w.left + w.width), "\(word.text) sticks out of the window")
+        }
+        // The overlong first line is cut with "…" on the page instead of wrapping onto a seventh
+        // line: six baselines. cairo maps the ellipsis glyph to the text it replaces, so the
+        // extracted text is still the whole address.
+        #expect(Set(words.map { Int($0.yMax.rounded()) }).count == 6)
+        #expect(words.map(\.text).joined(separator: " ") == letter.recipient.joined(separator: " "))
+    }
+
+    @Test(.enabled(if: PopplerTools.available, PopplerTools.skipMessage))
     func longTableBreaksAndRepeatsItsHeader() throws {
         let pdf = try PDFDocumentWriter().render(L.letter(invoices: 70))
         let pages = try #require(Int(PopplerTools.info(pdf)["Pages"] ?? ""))
