@@ -66,6 +66,25 @@ struct PDFDocumentWriterTests {
         #expect(second.contains("Début du groupe indivisible.") && second.contains("Fin du groupe indivisible."))
     }
 
+    @Test("a paragraph split across pages leaves at least two lines on each",
+          .enabled(if: PopplerTools.available, PopplerTools.skipMessage), arguments: 17...25)
+    func noWidowsNorOrphans(fillers: Int) throws {
+        var blocks: [PDFBlock] = (0..<fillers).map { _ in
+            .text("Paragraphe de remplissage qui occupe deux lignes du corps de page afin de pousser le paragraphe suivant vers le bas de la page.")
+        }
+        // Words w000, w001, … identify the lines of the paragraph under test.
+        blocks.append(.text(PDFText((0..<60).map { "w" + String(1000 + $0).dropFirst() }.joined(separator: " "))))
+        let pdf = try PDFDocumentWriter().render(PDFDocument(info: Self.info, blocks: blocks))
+        let pages = try #require(Int(PopplerTools.info(pdf)["Pages"] ?? ""))
+        var total = 0
+        for page in 1...pages {
+            let lines = Set(try PopplerTools.words(pdf, page: page).filter { $0.text.hasPrefix("w0") }.map { Int($0.yMax.rounded()) })
+            #expect(lines.count != 1, "page \(page) holds a single line of the paragraph")
+            total += try PopplerTools.words(pdf, page: page).filter { $0.text.hasPrefix("w0") }.count
+        }
+        #expect(total == 60)
+    }
+
     @Test func fixedBoxThatOverflowsIsAnError() {
         let box = PDFFixedBox(lines: ["un", "deux", "trois"], x: 50, y: 50, width: 100, maxHeight: 20)
         #expect(throws: PDFRenderError.self) {

@@ -298,8 +298,8 @@ private struct Flow {
             if count < remaining && !atTop {
                 // No orphan (a lone first line at the foot of a page) and no widow (a lone
                 // last line at the head of the next one).
-                if count == 1 && remaining > 1 { count = 0 }
                 if count >= 2 && remaining - count == 1 { count -= 1 }
+                if count == 1 && remaining > 1 { count = 0 }
             }
             if count == 0 {
                 if atTop { count = 1 } else { newPage(); continue }
