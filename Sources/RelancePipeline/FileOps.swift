@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import RelanceFormats
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,16 +84,7 @@ public enum FileOps {
     }
 
     /// Lower-case hex SHA-256, the identity of a file's content.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes)
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in digest {
-            out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { ContentDigest.sha256Hex(bytes) }
 }
 
 public struct FileOpsError: Error, CustomStringConvertible, Sendable {

@@ -741,7 +741,7 @@ final class BatchIngester {
     /// (an invoice's PDF dropped before the ERP export), so no foreign key binds them.
     private func ingestAttachments(_ attachments: [Attachment]) throws {
         for a in attachments {
-            let digest = SHA256.hex(a.bytes)
+            let digest = ContentHash.sha256Hex(a.bytes)
             let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM attachments WHERE document_number = ? AND sha256 = ?)",
                                           arguments: [a.documentNumber, digest]) ?? false
             if known {

@@ -13,7 +13,8 @@ public final class Store: Sendable {
     public let path: String?
 
     /// Opens (creating it and its parent folder if needed) the store at `path`, in WAL mode
-    /// with `synchronous=NORMAL` (durable at each checkpoint, never corrupt) and foreign keys
+    /// with `synchronous=FULL` (each commit is on disk before it returns: the inbox moves a file
+    /// away only after its commit, so a power cut must not lose a committed file) and foreign keys
     /// on, and applies the pending migrations.
     public init(path: String) throws {
         let parent = (path as NSString).deletingLastPathComponent
@@ -44,7 +45,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA page_size = 4096")
             if durable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             // 128 MiB of page cache (negative = KiB): the bulk index builds and the
             // allocation pass touch random pages of million-row indexes.

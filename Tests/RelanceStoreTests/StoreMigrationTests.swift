@@ -20,7 +20,7 @@ import RelanceCore
              try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(mode == "wal")
-        #expect(sync == 1)  // NORMAL
+        #expect(sync == 2)  // FULL: a commit is on disk before the inbox moves its file
         #expect(fk == 1)
         let tables = try store.queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name")
