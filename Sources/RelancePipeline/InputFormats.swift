@@ -14,6 +14,7 @@ public enum InputFormats {
         case camt = "camt"
         case cfonb120 = "CFONB 120"
         case mt940 = "MT940"
+        case lifecycleStatus = "CDAR lifecycle status"
         case csv = "CSV"
         case empty = "empty"
         case unknown = "unknown"
@@ -27,11 +28,21 @@ public enum InputFormats {
         if FacturXReader.looksLikePDF(head) { return .pdf }
         if EInvoiceReader.looksLikeEInvoice(head) { return .eInvoice }
         if CamtReader.looksLikeCamt(head) { return .camt }
+        if contains(head, "CrossDomainAcknowledgementAndResponse") { return .lifecycleStatus }
         if MT940Detector.looksLikeMT940(head) { return .mt940 }
         if CFONB120Reader.looksLikeCFONB120(head) { return .cfonb120 }
         if FECReader.looksLikeFEC(head) { return .fec }
         if CSVReader.looksLikeCSV(head) { return .csv }
         return .unknown
+    }
+
+    static func contains(_ head: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        guard head.count >= needle.count else { return false }
+        for i in 0...(head.count - needle.count) where head[i] == needle[0] && Array(head[i..<(i + needle.count)]) == needle {
+            return true
+        }
+        return false
     }
 
     /// Reads a file into a batch, or rejects it with every problem found.
@@ -49,6 +60,8 @@ public enum InputFormats {
             return try CFONB120Reader().read(bytes, context: context)
         case .mt940:
             throw MT940Detector.rejection(for: bytes, context: context) ?? context.reject(nil, MT940Detector.rejectionReason)
+        case .lifecycleStatus:
+            throw context.reject(nil, "e-invoicing lifecycle status (CDAR, statuses 200-213) is not read yet: a status is not an invoice nor a payment; the platform's invoice and the bank statement carry the amounts")
         case .fec:
             return try FECReader().read(bytes, context: context)
         case .csv:
