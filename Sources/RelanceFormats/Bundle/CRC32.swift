@@ -1,7 +1,7 @@
 /// CRC-32 (ISO 3309, the polynomial of gzip and ZIP), slicing-by-8.
 ///
 /// Why Relance computes it: libarchive's gzip filter skips the trailer's CRC-32 and length
-/// ("XXX TODO: Verify the length and CRC" in 3.6.2), and tar carries no checksum over file
+/// (3.6.2's source leaves that check as an open to-do), and tar carries no checksum over file
 /// data, so without this a `.tar.gz` with a flipped byte in an amount would read as valid.
 struct CRC32 {
     private(set) var value: UInt32 = 0
