@@ -1,0 +1,52 @@
+/// Payer names reduced to what identifies a company: "Établissements Dupont S.A.R.L." and
+/// "ETABLISSEMENTS DUPONT" are one name.
+public enum PayerName {
+    /// Legal forms dropped wherever they stand as a word.
+    static let legalForms: Set<String> = [
+        "SARL", "SAS", "SA", "EURL", "SASU", "GMBH", "LTD", "SCI", "SNC", "SCOP", "SELARL", "SCA", "SCS", "SE",
+        "AG", "BV", "NV", "LLC", "INC", "PLC", "SRL", "SPA", "SL",
+    ]
+
+    /// Upper-case ASCII, accents removed, dots deleted (`S.A.R.L.` → `SARL`), other punctuation
+    /// as blanks, legal forms dropped, single blanks. Empty when nothing is left.
+    public static func normalise(_ name: String) -> String {
+        var buffer = ""
+        buffer.reserveCapacity(name.utf8.count)
+        for ch in name.uppercased() {
+            if ch == "." || ch == "'" || ch == "’" { continue }
+            if ch.isASCII {
+                if ch.isLetter || ch.isNumber { buffer.append(ch) } else { buffer.append(" ") }
+                continue
+            }
+            if let folded = fold(ch) { buffer.append(folded) } else { buffer.append(" ") }
+        }
+        var words: [Substring] = []
+        for w in buffer.split(separator: " ") where !legalForms.contains(String(w)) { words.append(w) }
+        return words.joined(separator: " ")
+    }
+
+    /// Latin letters with diacritics to their base letters (upper case).
+    static func fold(_ ch: Character) -> String? {
+        switch ch {
+        case "À", "Á", "Â", "Ã", "Ä", "Å": return "A"
+        case "Æ": return "AE"
+        case "Ç": return "C"
+        case "È", "É", "Ê", "Ë": return "E"
+        case "Ì", "Í", "Î", "Ï": return "I"
+        case "Ñ": return "N"
+        case "Ò", "Ó", "Ô", "Õ", "Ö", "Ø": return "O"
+        case "Œ": return "OE"
+        case "Ù", "Ú", "Û", "Ü": return "U"
+        case "Ý", "Ÿ": return "Y"
+        case "ß": return "SS"
+        default: return nil
+        }
+    }
+
+    /// IBAN compared without blanks, upper case.
+    public static func compactIBAN(_ iban: String) -> String {
+        var out = ""
+        for ch in iban.uppercased() where ch != " " && ch != "\u{A0}" && ch != "-" { out.append(ch) }
+        return out
+    }
+}
