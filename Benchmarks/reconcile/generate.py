@@ -53,6 +53,7 @@ wrong_reference, typo, duplicate, return, unknown.
 import argparse, csv, os, random
 
 TOLERANCE = 500
+WRONG_EXACT_WEIGHT = 0
 YEARS = (2025, 2026)
 
 FIRST = ["Boulangerie", "Garage", "Cabinet", "Atelier", "Transports", "Menuiserie", "Pharmacie", "Hôtel",
@@ -113,7 +114,11 @@ def main():
     ap.add_argument("--payments", type=int, default=None, help="default: 80 %% of invoices")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--wrong-exact-weight", type=int, default=0,
+                    help="weight of payments quoting ANOTHER customer's invoice number exactly (the store's exact rule allocates them)")
     a = ap.parse_args()
+    global WRONG_EXACT_WEIGHT
+    WRONG_EXACT_WEIGHT = a.wrong_exact_weight
     rng = random.Random(a.seed)
     n_inv = a.invoices
     n_pay = a.payments if a.payments is not None else n_inv * 8 // 10
@@ -170,7 +175,7 @@ def main():
         amount = rng.randrange(5_000, 2_000_000)
         inv = dict(number=number, customer=cid, issue=issue, due=issue + 30, amount=amount, ref="", year=y, seq=seq[y])
         if rng.random() < 0.2:
-            inv["ref"] = rf_make(number.replace("-", ""))
+            inv["ref"] = rf_make("%012d" % rng.randrange(10 ** 12))
         invoices.append(inv)
         by_customer.setdefault(cid, []).append(inv)
     # Equal-amount twins for the ambiguity case.
@@ -240,13 +245,15 @@ def main():
             return nm.replace(" ", "  ").lower()
         return nm
 
-    def messy(number, short=False):
+    def messy(number, short=False, exact_token=True):
         y, s = number.split("-")
         if short:
             return rng.choice(["FAC %d" % int(s), "Facture n°%d" % int(s), "INV-%s" % s, "F%d" % int(s), "N° %d" % int(s)])
         forms = ["FAC %s-%s" % (y, s), "fac%s%s" % (y, s), "Facture n° %s/%s" % (y, s), "INV-%s-%s" % (y, s),
                  "%s %s" % (y, s), "F%s-%d" % (y, int(s)), "N°%s%s" % (y, s), "REF:%s.%s" % (y, s), "fact %s - %s" % (y, s),
                  "Inv %s/%d" % (y, int(s))]
+        if not exact_token:
+            forms = [f for f in forms if number not in f.split()]
         return rng.choice(forms)
 
     def noise(core):
@@ -259,7 +266,7 @@ def main():
 
     weights = [("exact", 24), ("rf", 5), ("rf_invalid", 1), ("messy", 18), ("short_form", 3), ("multi", 5), ("partial", 4),
                ("overpayment", 2), ("bank_fee", 2), ("iban_amount", 9), ("name_amount", 4), ("name_ambiguous", 1),
-               ("amount_ambiguous", 2), ("combination", 3), ("wrong_reference", 2), ("typo", 3), ("duplicate", 2),
+               ("amount_ambiguous", 2), ("combination", 3), ("wrong_reference", 2), ("wrong_reference_exact", WRONG_EXACT_WEIGHT), ("typo", 3), ("duplicate", 2),
                ("return", 1), ("unknown", 3)]
     cases = [c for c, w in weights for _ in range(w)]
     payments = []  # dict(id, date, amount, reference, invoice_number, payer_name, payer_iban, case, targets=[(inv, amount)], claim)
@@ -353,12 +360,12 @@ def main():
                 p["payer_name"], p["payer_iban"] = payer_fields(inv["customer"], "name")
                 p["amount"] = inv["amount"]; p["kind"] = "amount"
                 p["reference"] = noise("")
-        elif case == "wrong_reference":
+        elif case in ("wrong_reference", "wrong_reference_exact"):
             inv = take(lambda i: i["customer"] in known_iban)
             other = take(lambda i, c=inv: c is not None and i["customer"] != c["customer"]) if inv else None
             if inv and other:
                 targeted.discard(other["number"])  # the other invoice stays available
-                p["reference"] = noise(messy(other["number"]))
+                p["reference"] = noise(other["number"] if case == "wrong_reference_exact" else messy(other["number"], exact_token=False))
                 p["payer_name"], p["payer_iban"] = payer_fields(inv["customer"], "iban")
                 p["amount"] = inv["amount"]; p["kind"] = "wrong"; p["named"] = [other]
             else:

@@ -118,11 +118,17 @@ struct ReconciliationRun {
             let tokens = InvoiceNumberKeys.rawTokens(text)
             for (i, t) in tokens.enumerated() where t.count >= 2 && (t[t.startIndex] | 0x20) == 0x72 && (t[t.startIndex + 1] | 0x20) == 0x66 {
                 // `RF18 5390 0754 7034`: the reference may be printed in groups of four.
+                // The longest run of following groups that makes a valid reference, else the token alone.
                 var joined = Array(t)
+                var best = String(decoding: t, as: UTF8.self)
                 var j = i + 1
-                while j < tokens.count && j < i + 6 && joined.count < 25 && tokens[j].count <= 4 { joined += tokens[j]; j += 1 }
-                let whole = String(decoding: joined, as: UTF8.self)
-                rfCandidates.append(CreditorReference.validated(whole) != nil ? whole : String(decoding: t, as: UTF8.self))
+                while j < tokens.count && j < i + 7 && joined.count + tokens[j].count <= 25 && tokens[j].count <= 4 {
+                    joined += tokens[j]
+                    j += 1
+                    let candidate = String(decoding: joined, as: UTF8.self)
+                    if CreditorReference.validated(candidate) != nil { best = candidate }
+                }
+                rfCandidates.append(best)
             }
         }
         for raw in rfCandidates {
@@ -175,47 +181,63 @@ struct ReconciliationRun {
         var strong: [Named] = []
         var weak: [WeakName] = []
         var seen = Set<Int32>()
-        for text in texts {
-            let tokens = InvoiceNumberKeys.rawTokens(text)
+        let tokenLists = texts.map { InvoiceNumberKeys.rawTokens($0).filter { $0.contains(where: Self.isAlnum) } }
+        // Pass 1: full numbers, longest window first at each position.
+        for tokens in tokenLists {
             var i = 0
             while i < tokens.count {
-                var consumed = 0
-                for k in stride(from: min(3, tokens.count - i), through: 1, by: -1) {
-                    let window = tokens[i..<(i + k)]
-                    // A window must start with a digit or a document word, and hold a digit.
-                    guard window.contains(where: { $0.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) }) else { continue }
-                    var bytes: [UInt8] = []
-                    for (n, t) in window.enumerated() {
-                        if n > 0 { bytes.append(0x20) }
-                        bytes += t
-                    }
-                    guard let keys = InvoiceNumberKeys.keys(of: bytes) else { continue }
+                var consumed = 1
+                for k in stride(from: min(4, tokens.count - i), through: 1, by: -1) {
+                    guard let (keys, label) = Self.window(tokens[i..<(i + k)]) else { continue }
                     // Short bare numbers ("12", "2026") are too common in free text to be strong.
-                    let strongEnough = keys.hadDocumentWord || keys.full.utf8.count >= 5
+                    guard keys.hadDocumentWord || keys.full.utf8.count >= 5 else { continue }
                     var hits = engine.byFullKey.lookup(keys.full)
                     if hits.isEmpty, let r = keys.runs { hits = engine.byFullKey.lookup(r) }
-                    if !hits.isEmpty && strongEnough {
-                        let label = String(decoding: bytes, as: UTF8.self)
-                        for h in hits where seen.insert(h).inserted {
-                            strong.append(Named(invoice: h, how: "remittance text '\(label)'"))
-                        }
-                        consumed = k
-                        break
+                    guard !hits.isEmpty else { continue }
+                    for h in hits where seen.insert(h).inserted {
+                        strong.append(Named(invoice: h, how: "remittance text '\(label)'"))
                     }
-                    if k <= 2, let short = keys.shortDigits {
-                        let found = engine.byShortKey.lookup(short) + (strongEnough ? [] : hits)
-                        if !found.isEmpty {
-                            weak.append(WeakName(token: String(decoding: bytes, as: UTF8.self), hadDocumentWord: keys.hadDocumentWord,
-                                                 invoices: Array(found)))
-                            consumed = k
-                            break
-                        }
-                    }
+                    consumed = k
+                    break
                 }
-                i += max(consumed, 1)
+                i += consumed
+            }
+        }
+        if !strong.isEmpty { return (strong, []) }
+        // Pass 2, only when no full number was found: short numbers (`FAC 123`, or a bare number).
+        for tokens in tokenLists {
+            var i = 0
+            while i < tokens.count {
+                var consumed = 1
+                for k in stride(from: min(2, tokens.count - i), through: 1, by: -1) {
+                    guard let (keys, label) = Self.window(tokens[i..<(i + k)]), let short = keys.shortDigits else { continue }
+                    var found = Array(engine.byShortKey.lookup(short))
+                    if !keys.hadDocumentWord && keys.full.utf8.count < 5 {
+                        for h in engine.byFullKey.lookup(keys.full) where !found.contains(h) { found.append(h) }
+                    }
+                    guard !found.isEmpty else { continue }
+                    weak.append(WeakName(token: label, hadDocumentWord: keys.hadDocumentWord, invoices: found))
+                    consumed = k
+                    break
+                }
+                i += consumed
             }
         }
         return (strong, weak)
+    }
+
+    static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+
+    /// The keys of consecutive raw tokens read as one number, and the text they came from.
+    static func window(_ tokens: ArraySlice<ArraySlice<UInt8>>) -> (InvoiceNumberKeys.Keys, String)? {
+        guard tokens.contains(where: { $0.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
+        var bytes: [UInt8] = []
+        for (n, t) in tokens.enumerated() {
+            if n > 0 { bytes.append(0x20) }
+            bytes += t
+        }
+        guard let keys = InvoiceNumberKeys.keys(of: bytes) else { return nil }
+        return (keys, String(decoding: bytes, as: UTF8.self))
     }
 
     /// A weak name is used only when it names exactly one open invoice in the payer's scope
