@@ -107,6 +107,13 @@ struct ReconciliationEngineTests {
         #expect(r.unmatched[0].candidates.count == 2)
     }
 
+    @Test func oneSpellingFittingTwoInvoicesOfOneCustomerIsRefused() {
+        let invoices = [W.inv("2026-000123", "A", 5_000), W.inv("2026000123", "A", 2_000)]
+        let r = W.run(invoices, [W.pay("P1", 7_000, ref: "FAC 2026 000123", customer: "A")])
+        #expect(r.allocations.isEmpty)
+        #expect(r.reason("P1")?.contains("several invoices") == true)
+    }
+
     @Test func referenceToAnotherCustomersInvoiceIsRefused() {
         let invoices = [W.inv("2026-000001", "A", 5_000), W.inv("2026-000002", "B", 5_000)]
         let r = W.run(invoices, [W.pay("P1", 5_000, ref: "fac 2026-2", iban: "FR7611111111111111111111111")])

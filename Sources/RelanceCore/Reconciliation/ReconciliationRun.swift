@@ -25,6 +25,8 @@ struct ReconciliationRun {
         var invoice: Int32
         /// How it was named, for the evidence ("text token 'FAC 2026-000123'").
         var how: String
+        /// The spelling that named it fits other invoices too.
+        var ambiguous = false
     }
 
     // MARK: One payment
@@ -194,8 +196,10 @@ struct ReconciliationRun {
                     var hits = engine.byFullKey.lookup(keys.full)
                     if hits.isEmpty, let r = keys.runs { hits = engine.byFullKey.lookup(r) }
                     guard !hits.isEmpty else { continue }
+                    // One spelling fitting several invoices names none of them for sure.
+                    let fits = hits.count > 1 ? " (also fits \(hits.count - 1) other invoice\(hits.count > 2 ? "s" : ""))" : ""
                     for h in hits where seen.insert(h).inserted {
-                        strong.append(Named(invoice: h, how: "remittance text '\(label)'"))
+                        strong.append(Named(invoice: h, how: "remittance text '\(label)'" + fits, ambiguous: hits.count > 1))
                     }
                     consumed = k
                     break
@@ -304,6 +308,10 @@ struct ReconciliationRun {
             return
         }
         let c = engine.invoiceCustomer[Int(sameCurrency[0].invoice)]
+        if let a = sameCurrency.first(where: \.ambiguous) {
+            refuse(p, c, "\(a.how): one spelling, several invoices of the same customer", candidates(p, payer, named: allNamed.map(\.invoice)))
+            return
+        }
         let named = sameCurrency.filter { open[Int($0.invoice)] > 0 }
         guard !named.isEmpty else {
             refuse(p, c, "named invoice \(ids.joined(separator: ", ")) is already settled: the payment stays as customer credit (duplicate?)", [])
