@@ -17,6 +17,25 @@ public enum InvoiceNumberKeys {
         "FAC", "FACT", "FACTURE", "FACTURES", "FA", "F", "INV", "INVOICE", "INVOICES", "N", "NO", "NR", "NUM", "NUMERO", "REF",
     ]
 
+    static let documentWordBytes: [[UInt8]] = documentWords.sorted().map { Array($0.utf8) }
+
+    /// Whether upper-case letters are a document word, without building a `String`.
+    static func isDocumentWord(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count <= 8 else { return false }
+        for w in documentWordBytes where w.count == bytes.count && w.elementsEqual(bytes) { return true }
+        return false
+    }
+
+    /// Whether a raw token could start or continue a number: it holds a digit, or is a document word.
+    static func isNumberish(_ token: ArraySlice<UInt8>) -> Bool {
+        if token.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return true }
+        var letters: [UInt8] = []
+        for b in token {
+            if b >= 0x61 && b <= 0x7A { letters.append(b - 0x20) } else if b >= 0x41 && b <= 0x5A { letters.append(b) }
+        }
+        return isDocumentWord(letters[...])
+    }
+
     /// One group of letters or digits.
     struct Group {
         var bytes: ArraySlice<UInt8>
@@ -66,7 +85,7 @@ public enum InvoiceNumberKeys {
         guard gs.contains(where: { $0.isDigits }) else { return nil }
         var hadWord = false
         while gs.count >= 2, let first = gs.first, !first.isDigits,
-              documentWords.contains(String(decoding: first.bytes, as: UTF8.self)) {
+              isDocumentWord(first.bytes) {
             gs = gs.dropFirst()
             hadWord = true
         }
@@ -89,7 +108,7 @@ public enum InvoiceNumberKeys {
     public static func shortKey(ofInvoice number: String) -> String? {
         var gs = groups(number.utf8)[...]
         while gs.count >= 2, let first = gs.first, !first.isDigits,
-              documentWords.contains(String(decoding: first.bytes, as: UTF8.self)) { gs = gs.dropFirst() }
+              isDocumentWord(first.bytes) { gs = gs.dropFirst() }
         guard gs.count >= 2, let last = gs.last, last.isDigits else { return nil }
         return stripZeros(last.bytes)
     }

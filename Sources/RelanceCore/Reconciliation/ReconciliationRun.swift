@@ -183,14 +183,20 @@ struct ReconciliationRun {
         var strong: [Named] = []
         var weak: [WeakName] = []
         var seen = Set<Int32>()
-        let tokenLists = texts.map { InvoiceNumberKeys.rawTokens($0).filter { $0.contains(where: Self.isAlnum) } }
+        // Words that are neither numbers nor document words ("VIREMENT", "MERCI") separate
+        // numbers: windows never span them, which keeps the work linear in the text.
+        let tokenLists: [[ArraySlice<UInt8>?]] = texts.map {
+            InvoiceNumberKeys.rawTokens($0).filter { $0.contains(where: Self.isAlnum) }.map { InvoiceNumberKeys.isNumberish($0) ? $0 : nil }
+        }
         // Pass 1: full numbers, longest window first at each position.
         for tokens in tokenLists {
             var i = 0
             while i < tokens.count {
                 var consumed = 1
-                for k in stride(from: min(4, tokens.count - i), through: 1, by: -1) {
-                    guard let (keys, label) = Self.window(tokens[i..<(i + k)]) else { continue }
+                var span = 0
+                while span < 4 && i + span < tokens.count && tokens[i + span] != nil { span += 1 }
+                for k in stride(from: span, through: 1, by: -1) {
+                    guard let (keys, label) = Self.window(tokens[i..<(i + k)].map { $0! }[...]) else { continue }
                     // Short bare numbers ("12", "2026") are too common in free text to be strong.
                     guard keys.hadDocumentWord || keys.full.utf8.count >= 5 else { continue }
                     var hits = engine.byFullKey.lookup(keys.full)
@@ -213,8 +219,10 @@ struct ReconciliationRun {
             var i = 0
             while i < tokens.count {
                 var consumed = 1
-                for k in stride(from: min(2, tokens.count - i), through: 1, by: -1) {
-                    guard let (keys, label) = Self.window(tokens[i..<(i + k)]), let short = keys.shortDigits else { continue }
+                var span = 0
+                while span < 2 && i + span < tokens.count && tokens[i + span] != nil { span += 1 }
+                for k in stride(from: span, through: 1, by: -1) {
+                    guard let (keys, label) = Self.window(tokens[i..<(i + k)].map { $0! }[...]), let short = keys.shortDigits else { continue }
                     var found = Array(engine.byShortKey.lookup(short))
                     if !keys.hadDocumentWord && keys.full.utf8.count < 5 {
                         for h in engine.byFullKey.lookup(keys.full) where !found.contains(h) { found.append(h) }
