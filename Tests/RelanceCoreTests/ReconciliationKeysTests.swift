@@ -45,6 +45,10 @@ struct ReconciliationKeysTests {
         #expect(InvoiceNumberKeys.shortKey(ofInvoice: "2026-000123") == "123")
         #expect(InvoiceNumberKeys.shortKey(ofInvoice: "FAC-2026-000123") == "123")
         #expect(InvoiceNumberKeys.shortKey(ofInvoice: "000123") == nil)
+        for n in ["2026-000123", "FAC-2026-000123", "000123", "AB-12-C", "F2026/0007", "2026000123"] {
+            let k = try #require(InvoiceNumberKeys.keys(of: n.utf8))
+            #expect(InvoiceNumberKeys.shortKey(from: k) == InvoiceNumberKeys.shortKey(ofInvoice: n))
+        }
         let k = try #require(InvoiceNumberKeys.keys(of: "FAC 00123".utf8))
         #expect(k.hadDocumentWord)
         #expect(k.shortDigits == "123")

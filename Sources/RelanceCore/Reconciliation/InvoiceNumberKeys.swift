@@ -113,6 +113,13 @@ public enum InvoiceNumberKeys {
         return stripZeros(last.bytes)
     }
 
+    /// The short key from already computed keys (same result as `shortKey(ofInvoice:)`).
+    public static func shortKey(from keys: Keys) -> String? {
+        guard keys.groupCount >= 2, let runs = keys.runs, let last = runs.split(separator: "-").last,
+              last.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return String(last)
+    }
+
     static func stripZeros(_ b: ArraySlice<UInt8>) -> String {
         var s = b
         while s.count > 1, s.first == 0x30 { s = s.dropFirst() }

@@ -92,11 +92,11 @@ public struct Reconciler: Sendable {
             if let k = InvoiceNumberKeys.keys(of: inv.number.utf8) {
                 byFullKey.insert(k.full, item)
                 if let r = k.runs { byFullKey.insert(r, item) }
+                if let s = InvoiceNumberKeys.shortKey(from: k) { byShortKey.insert(s, item) }
             } else {
                 // A number without digits is only ever named exactly (upper case).
                 byFullKey.insert(inv.number.uppercased(), item)
             }
-            if let s = InvoiceNumberKeys.shortKey(ofInvoice: inv.number) { byShortKey.insert(s, item) }
             if let ref = inv.paymentReference, let compact = CreditorReference.compact(ref), !compact.isEmpty {
                 byPaymentReference.insert(compact, item)
             }
@@ -105,12 +105,11 @@ public struct Reconciler: Sendable {
                 byAmount.insert(AmountKey(currency: inv.currency, amount: inv.openAmount), item)
             }
         }
+        // Oldest first: due date, issue date (packed into one integer), then number.
+        let dates = invoices.map { Int64($0.dueDate?.ordinal ?? $0.issueDate.ordinal) << 32 | Int64(UInt32(bitPattern: $0.issueDate.ordinal)) }
         let order = invoices.indices.sorted { a, b in
-            let x = invoices[a], y = invoices[b]
-            let dx = x.dueDate ?? x.issueDate, dy = y.dueDate ?? y.issueDate
-            if dx != dy { return dx < dy }
-            if x.issueDate != y.issueDate { return x.issueDate < y.issueDate }
-            return x.number < y.number
+            if dates[a] != dates[b] { return dates[a] < dates[b] }
+            return invoices[a].number < invoices[b].number
         }
         var ageOrder = [Int32](repeating: 0, count: invoices.count)
         var perCustomer = [[Int32]](repeating: [], count: customerIds.count)

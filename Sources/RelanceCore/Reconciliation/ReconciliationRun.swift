@@ -397,15 +397,18 @@ struct ReconciliationRun {
             refuse(p, c, prefix + "\(exact.count) invoices of \(money(amount, p.currency)) open for this customer (\(payer.evidence))", candidates(p, payer, named: exact))
             return
         }
-        let items = engine.customerInvoices[Int(c)].filter { i in
-            engine.currencies[Int(i)] == p.currency && open[Int(i)] > 0 && open[Int(i)] < amount
+        // Oldest first; one more than the bound is enough to know the bound is exceeded.
+        var items: [Int32] = []
+        for i in engine.customerInvoices[Int(c)] where engine.currencies[Int(i)] == p.currency && open[Int(i)] > 0 && open[Int(i)] < amount {
+            items.append(i)
+            if items.count > engine.configuration.combinationMaxItems { break }
         }
         guard items.count >= 2 else {
             refuse(p, c, prefix + "no open invoice or combination of this customer for \(money(amount, p.currency)) (\(payer.evidence))", candidates(p, payer, named: []))
             return
         }
         guard items.count <= engine.configuration.combinationMaxItems else {
-            refuse(p, c, prefix + "\(items.count) open invoices of this customer below \(money(amount, p.currency)): too many to prove a unique combination", candidates(p, payer, named: []))
+            refuse(p, c, prefix + "more than \(engine.configuration.combinationMaxItems) open invoices of this customer below \(money(amount, p.currency)): too many to prove a unique combination", candidates(p, payer, named: []))
             return
         }
         let amounts = items.map { open[Int($0)] }
