@@ -7,6 +7,8 @@ public enum PayerName {
         "AG", "BV", "NV", "LLC", "INC", "PLC", "SRL", "SPA", "SL",
     ]
 
+    static let legalFormBytes: [[UInt8]] = legalForms.sorted().map { Array($0.utf8) }
+
     /// Upper-case ASCII, accents removed, dots deleted (`S.A.R.L.` → `SARL`), other punctuation
     /// as blanks, legal forms dropped, single blanks. Empty when nothing is left.
     public static func normalise(_ name: String) -> String {
@@ -34,7 +36,7 @@ public enum PayerName {
         var word: [UInt8] = []
         func flush() {
             guard !word.isEmpty else { return }
-            if !(word.count <= 6 && legalForms.contains(String(decoding: word, as: UTF8.self))) {
+            if !(word.count >= 2 && word.count <= 6 && legalFormBytes.contains(where: { $0.count == word.count && $0.elementsEqual(word) })) {
                 if !out.isEmpty { out.append(0x20) }
                 out.append(contentsOf: word)
             }
@@ -72,8 +74,15 @@ public enum PayerName {
 
     /// IBAN compared without blanks, upper case.
     public static func compactIBAN(_ iban: String) -> String {
-        var out = ""
-        for ch in iban.uppercased() where ch != " " && ch != "\u{A0}" && ch != "-" { out.append(ch) }
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(34)
+        for b in iban.utf8 {
+            switch b {
+            case 0x61...0x7A: out.append(b - 0x20)
+            case 0x20, 0x2D, 0xC2, 0xA0: continue  // blank, dash, NBSP (UTF-8 C2 A0)
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -168,8 +168,10 @@ public struct Reconciler: Sendable {
     /// run again on other payments with the same starting open amounts.
     public func reconcile(_ payments: [UnmatchedPayment]) -> ReconciliationResult {
         var run = ReconciliationRun(engine: self)
-        let ordered = payments.sorted { ($0.date, $0.paymentId) < ($1.date, $1.paymentId) }
-        for p in ordered { run.process(p) }
+        let order = payments.indices.sorted { a, b in
+            payments[a].date != payments[b].date ? payments[a].date < payments[b].date : payments[a].paymentId < payments[b].paymentId
+        }
+        for i in order { run.process(payments[i]) }
         run.applyCredits()
         return run.result
     }

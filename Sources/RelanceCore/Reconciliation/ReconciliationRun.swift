@@ -18,6 +18,9 @@ struct ReconciliationRun {
         var customer: Int32?
         var evidence: String
         var failure: String?
+        /// The payer's IBAN and name as compared (compact, normalised), for learning.
+        var iban = ""
+        var name = ""
     }
 
     /// An invoice named by the payment's references.
@@ -70,21 +73,20 @@ struct ReconciliationRun {
     // MARK: Rule 4: payer
 
     func identify(_ p: UnmatchedPayment) -> Payer {
+        let iban = p.payerIban.map(PayerName.compactIBAN) ?? ""
+        let name = p.payerName.map(PayerName.normalise) ?? ""
+        var payer = identifyCustomer(p, iban: iban, name: name)
+        payer.iban = iban
+        payer.name = name
+        return payer
+    }
+
+    func identifyCustomer(_ p: UnmatchedPayment, iban: String, name: String) -> Payer {
         if let id = p.customerId?.trimmingBlanks(), !id.isEmpty {
             return Payer(customer: engine.customerIndex[id] ?? -2, evidence: "customer id \(id) given by the payment", failure: nil)
         }
-        var ibanCustomers: ArraySlice<Int32> = []
-        var iban = ""
-        if let raw = p.payerIban {
-            iban = PayerName.compactIBAN(raw)
-            if !iban.isEmpty { ibanCustomers = engine.byIBAN.lookup(iban) }
-        }
-        var nameCustomers: ArraySlice<Int32> = []
-        var name = ""
-        if let raw = p.payerName {
-            name = PayerName.normalise(raw)
-            if !name.isEmpty { nameCustomers = engine.byName.lookup(name) }
-        }
+        let ibanCustomers = iban.isEmpty ? [] : engine.byIBAN.lookup(iban)
+        let nameCustomers = name.isEmpty ? [] : engine.byName.lookup(name)
         let id: (Int32) -> String = { engine.customerIds[Int($0)] }
         if ibanCustomers.count == 1 {
             let c = ibanCustomers.first!
@@ -339,7 +341,7 @@ struct ReconciliationRun {
             + (corroborated ? "; \(payer.evidence)" : "")
         if amount == sum {
             for (k, n) in named.enumerated() { allocate(p, n.invoice, opens[k], rule, evidenceBase + "; amount equals open amount") }
-            learn(p, c)
+            learn(p, payer, c)
             return
         }
         let shortfall = sum - amount
@@ -360,7 +362,7 @@ struct ReconciliationRun {
         if amount > sum {
             for (k, n) in named.enumerated() { allocate(p, n.invoice, opens[k], rule, evidenceBase + "; overpayment, remainder left as credit") }
             result.unappliedCredits.append(UnappliedCredit(paymentId: p.paymentId, customerId: engine.customerIds[Int(c)], amount: amount - sum, currency: p.currency))
-            learn(p, c)
+            learn(p, payer, c)
             return
         }
         // amount < sum
@@ -380,7 +382,7 @@ struct ReconciliationRun {
                                                                  reason: "short payment of \(money(gap, p.currency)) within the write-off tolerance (bank fees, rounding, discount)"))
             }
         }
-        learn(p, c)
+        learn(p, payer, c)
     }
 
     // MARK: Rule 5: amounts for an identified payer
@@ -474,18 +476,10 @@ struct ReconciliationRun {
     }
 
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
-    mutating func learn(_ p: UnmatchedPayment, _ c: Int32) {
+    mutating func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
         guard c >= 0 else { return }
-        var iban: String?
-        if let raw = p.payerIban {
-            let k = PayerName.compactIBAN(raw)
-            if !k.isEmpty && !engine.byIBAN.lookup(k).contains(c) { iban = k }
-        }
-        var name: String?
-        if let raw = p.payerName {
-            let n = PayerName.normalise(raw)
-            if !n.isEmpty && !engine.byName.lookup(n).contains(c) { name = n }
-        }
+        let iban: String? = !payer.iban.isEmpty && !engine.byIBAN.lookup(payer.iban).contains(c) ? payer.iban : nil
+        let name: String? = !payer.name.isEmpty && !engine.byName.lookup(payer.name).contains(c) ? payer.name : nil
         if iban != nil || name != nil {
             result.learnedPayers.append(LearnedPayer(paymentId: p.paymentId, customerId: engine.customerIds[Int(c)], iban: iban, normalisedName: name))
         }
