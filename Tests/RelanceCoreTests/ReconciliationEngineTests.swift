@@ -49,6 +49,15 @@ struct ReconciliationEngineTests {
         #expect(r.allocations[0].evidence.contains("check digits valid"))
     }
 
+    @Test func creditorReferenceFollowedByAWordThatKeepsItValid() throws {
+        // "RF39 4274 8423 7176" is valid, and so is it followed by "DATE": the shorter one names the invoice.
+        let rf = "RF39427484237176"
+        #expect(CreditorReference.validated(rf) != nil)
+        #expect(CreditorReference.validated(rf + "DATE") != nil)
+        let r = W.run([W.inv("2026-000001", "A", 12_000, ref: rf)], [W.pay("P1", 12_000, ref: "PAIEMENT RF39 4274 8423 7176 DATE 23/11/2026")])
+        #expect(r.pairs == ["P1 2026-000001 12000 creditor_reference"])
+    }
+
     @Test func creditorReferenceWithWrongCheckDigitsIsIgnored() throws {
         let rf = try #require(CreditorReference.make(body: "4711"))
         let wrong = "RF" + (rf.dropFirst(2).prefix(2) == "99" ? "98" : "99") + rf.dropFirst(4)

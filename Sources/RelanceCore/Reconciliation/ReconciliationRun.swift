@@ -122,17 +122,19 @@ struct ReconciliationRun {
             let tokens = InvoiceNumberKeys.rawTokens(text)
             for (i, t) in tokens.enumerated() where t.count >= 2 && (t[t.startIndex] | 0x20) == 0x72 && (t[t.startIndex + 1] | 0x20) == 0x66 {
                 // `RF18 5390 0754 7034`: the reference may be printed in groups of four.
-                // The longest run of following groups that makes a valid reference, else the token alone.
+                // Every run of following groups that makes a valid reference, shortest first (a
+                // following word can make a longer valid one by chance: 1 in 97), else the token
+                // alone; the first that names an invoice wins.
                 var joined = Array(t)
-                var best = String(decoding: t, as: UTF8.self)
+                var valid: [String] = CreditorReference.validated(String(decoding: t, as: UTF8.self)) != nil ? [String(decoding: t, as: UTF8.self)] : []
                 var j = i + 1
                 while j < tokens.count && j < i + 7 && joined.count + tokens[j].count <= 25 && tokens[j].count <= 4 {
                     joined += tokens[j]
                     j += 1
                     let candidate = String(decoding: joined, as: UTF8.self)
-                    if CreditorReference.validated(candidate) != nil { best = candidate }
+                    if CreditorReference.validated(candidate) != nil { valid.append(candidate) }
                 }
-                rfCandidates.append(best)
+                rfCandidates += valid.isEmpty ? [String(decoding: t, as: UTF8.self)] : valid
             }
         }
         for raw in rfCandidates {
@@ -143,7 +145,9 @@ struct ReconciliationRun {
             }
             let found = engine.byPaymentReference.lookup(valid)
             if found.isEmpty {
-                notes.append("creditor reference \(valid) names no open invoice")
+                if !rfCandidates.contains(where: { $0 != raw && CreditorReference.validated($0).map { engine.byPaymentReference.lookup($0).isEmpty == false } == true }) {
+                    notes.append("creditor reference \(valid) names no open invoice")
+                }
                 continue
             }
             return (found.map { Named(invoice: $0, how: "creditor reference \(valid) (check digits valid)") }, .creditorReference)
