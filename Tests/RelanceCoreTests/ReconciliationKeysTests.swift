@@ -72,6 +72,17 @@ struct ReconciliationKeysTests {
         #expect(PayerName.normalise(raw) == normalised)
     }
 
+    @Test func bytePathAgreesWithCharacterPath() throws {
+        let names = ["Établissements Dupont S.A.R.L.", "Müller GmbH", "  l'Œuf  d'Or  SAS ", "l’atelier çà et là", "Fromagerie Noël Nîmes",
+                     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿß", "Société Générale SA", "plain ascii ltd"]
+        for n in names {
+            let fast = try #require(PayerName.normaliseBytes(n))
+            #expect(fast == PayerName.normaliseCharacters(n), "\(n)")
+        }
+        #expect(PayerName.normaliseBytes("Δέλτα") == nil)
+        #expect(PayerName.normalise("Δέλτα SA") == PayerName.normaliseCharacters("Δέλτα SA"))
+    }
+
     @Test func ibanCompaction() {
         #expect(PayerName.compactIBAN("fr76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189")
     }
