@@ -1,2 +1,247 @@
-// Reconciliation quality and speed benchmark (filled in by the reconciliation work).
-print("relance-bench-reconcile: not built yet")
+// relance-bench-reconcile DIR — reconciliation quality and speed on generated data.
+//
+// Reads DIR/{customers,invoices,payments}.csv with the product's CSVReader, DIR/customer_ibans.csv,
+// DIR/payer_knowledge.csv and DIR/truth.csv with the CSV tokenizer (written by
+// Benchmarks/reconcile/generate.py), runs the store's exact rule (ExactReferenceAllocator
+// semantics, as ExactAllocationPass applies it) and then the Reconciler on what is left, and
+// prints precision (correct allocations / all automatic allocations, by count and by amount),
+// recall (payments matched exactly as the truth says / matchable payments), per case and per
+// stage, and timings.
+import RelanceCore
+import RelanceFormats
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// CPU seconds of this process: the machine is shared, so wall time alone says little.
+func cpu() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func readBytes(_ path: String) -> [UInt8] {
+    guard let f = fopen(path, "rb") else { fatalError("cannot open \(path)") }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let n = fread(&buf, 1, buf.count, f)
+        if n <= 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return out
+}
+
+/// Rows of a small side file (header skipped), as strings.
+func rows(_ path: String) -> [[String]] {
+    let bytes = readBytes(path)
+    var t = CSVTokenizer(bytes: bytes, delimiter: CSVTokenizer.detectDelimiter(bytes))
+    var fields: [CSVField] = []
+    var out: [[String]] = []
+    var first = true
+    while !t.isAtEnd {
+        guard (try? t.nextRecord(into: &fields)) != nil else { fatalError("\(path): CSV syntax error") }
+        if first { first = false; continue }
+        if fields.count == 1 && fields[0].isEmpty { continue }
+        out.append(fields.map { t.text(of: $0) })
+    }
+    return out
+}
+
+func batch(_ dir: String, _ name: String) -> IngestBatch {
+    do {
+        return try CSVReader().read(readBytes(dir + "/" + name), context: ReadContext(fileName: name))
+    } catch {
+        fatalError("\(name): \(error.issues.prefix(3).map(\.description).joined(separator: "; "))")
+    }
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    print("usage: relance-bench-reconcile DIR   (DIR written by Benchmarks/reconcile/generate.py)")
+    exit(2)
+}
+let dir = args[1]
+let tolerance: Int64 = 500
+
+let t0 = now()
+let customersBatch = batch(dir, "customers.csv")
+let invoicesBatch = batch(dir, "invoices.csv")
+let paymentsBatch = batch(dir, "payments.csv")
+let tRead = now()
+
+var ibansOf: [String: [String]] = [:]
+for r in rows(dir + "/customer_ibans.csv") where r.count >= 2 { ibansOf[r[0], default: []].append(r[1]) }
+var knowledge = PayerKnowledge()
+for r in rows(dir + "/payer_knowledge.csv") where r.count >= 2 { knowledge.ibans.append((iban: r[0], customerId: r[1])) }
+struct TruthRow { var invoice: String; var amount: Int64 }
+var truth: [String: [TruthRow]] = [:]
+var matchable: [String: Bool] = [:]
+var caseOf: [String: String] = [:]
+for r in rows(dir + "/truth.csv") where r.count >= 5 {
+    if !r[1].isEmpty { truth[r[0], default: []].append(TruthRow(invoice: r[1], amount: Int64(r[2]) ?? -1)) }
+    matchable[r[0]] = r[3] == "1"
+    caseOf[r[0]] = r[4]
+}
+let tSide = now()
+
+// Stage 1: the store's exact rule (ExactAllocationPass semantics).
+struct Inv { var customer: String; var currency: Currency; var open: Int64 }
+var invByNumber: [String: Int] = [:]
+var invs: [Inv] = []
+invByNumber.reserveCapacity(invoicesBatch.documents.count)
+for d in invoicesBatch.documents where d.kind == .invoice {
+    invByNumber[d.number] = invs.count
+    invs.append(Inv(customer: d.customerId, currency: d.currency, open: d.amount))
+}
+struct Alloc { var payment: String; var invoice: String; var amount: Int64; var stage: String }
+var allocations: [Alloc] = []
+let payments = paymentsBatch.payments.sorted { ($0.date, $0.paymentId) < ($1.date, $1.paymentId) }
+var left: [UnmatchedPayment] = []
+left.reserveCapacity(payments.count)
+let tExact0 = now()
+for p in payments {
+    var remaining = p.amount
+    var customer = p.customerId
+    if p.amount > 0 {
+        let named = ExactReferenceAllocator.namedInvoices(invoiceNumber: p.invoiceNumber, reference: p.reference) { invByNumber[String($0)] != nil }
+        var opens: [Int64] = [], targets: [Int] = [], numbers: [String] = []
+        for n in named {
+            guard let i = invByNumber[n] else { continue }
+            let inv = invs[i]
+            guard inv.currency == p.currency, inv.open > 0 else { continue }
+            if let c = customer { guard c == inv.customer else { continue } } else { customer = inv.customer }
+            opens.append(inv.open); targets.append(i); numbers.append(n)
+        }
+        if targets.isEmpty { customer = p.customerId }
+        for (k, take) in ExactReferenceAllocator.spread(p.amount, over: opens).enumerated() where take > 0 {
+            invs[targets[k]].open -= take
+            remaining -= take
+            allocations.append(Alloc(payment: p.paymentId, invoice: numbers[k], amount: take, stage: "exact"))
+        }
+    }
+    if remaining != 0 {
+        left.append(UnmatchedPayment(paymentId: p.paymentId, customerId: customer, date: p.date, remainingAmount: remaining,
+                                     currency: p.currency, reference: p.reference, invoiceNumber: p.invoiceNumber,
+                                     structuredReference: p.structuredReference, endToEndId: p.endToEndId,
+                                     payerName: p.payerName, payerIban: p.payerIban))
+    }
+}
+let tExact = now()
+
+// Stage 2: the engine.
+var open: [OpenInvoice] = []
+open.reserveCapacity(invs.count)
+for d in invoicesBatch.documents where d.kind == .invoice {
+    let o = invs[invByNumber[d.number]!].open
+    open.append(OpenInvoice(number: d.number, customerId: d.customerId, currency: d.currency, openAmount: o, issueDate: d.issueDate,
+                            dueDate: d.dueDate, paymentReference: d.paymentReference))
+}
+let customers = customersBatch.customers.map { PayerCustomer(id: $0.id, name: $0.name, ibans: ibansOf[$0.id] ?? []) }
+let config = ReconciliationConfiguration(writeOffToleranceMinor: tolerance)
+let tBuild0 = now()
+let cBuild0 = cpu()
+let engine = Reconciler(invoices: open, customers: customers, knowledge: knowledge, configuration: config)
+let tBuild = now()
+let result = engine.reconcile(left)
+let tRun = now()
+let cRun = cpu()
+for a in result.allocations {
+    if let pid = a.paymentId { allocations.append(Alloc(payment: pid, invoice: a.invoiceNumber, amount: a.amount, stage: "engine")) }
+}
+
+// Quality.
+struct Tally { var n = 0; var correct = 0; var amount: Int64 = 0; var correctAmount: Int64 = 0 }
+var byStage: [String: Tally] = [:]
+var byCaseAlloc: [String: Tally] = [:]
+var onUnmatchable = 0
+var perPayment: [String: [Alloc]] = [:]
+var wrongExamples: [String] = []
+for a in allocations {
+    let ok = truth[a.payment]?.contains { $0.invoice == a.invoice && $0.amount == a.amount } ?? false
+    let c = caseOf[a.payment] ?? "?"
+    for key in [a.stage, "all"] {
+        byStage[key, default: Tally()].n += 1
+        byStage[key, default: Tally()].amount += a.amount
+        if ok { byStage[key, default: Tally()].correct += 1; byStage[key, default: Tally()].correctAmount += a.amount }
+    }
+    byCaseAlloc[c, default: Tally()].n += 1
+    if ok { byCaseAlloc[c, default: Tally()].correct += 1 }
+    if matchable[a.payment] != true { onUnmatchable += 1 }
+    if !ok && wrongExamples.count < 8 { wrongExamples.append("\(a.stage) \(a.payment) → \(a.invoice) \(a.amount) [\(c)]") }
+    perPayment[a.payment, default: []].append(a)
+}
+var recall: [String: (matchable: Int, matched: Int, total: Int)] = [:]
+for (pid, m) in matchable {
+    let c = caseOf[pid] ?? "?"
+    var r = recall[c] ?? (0, 0, 0)
+    r.total += 1
+    if m {
+        r.matchable += 1
+        let got = (perPayment[pid] ?? []).map { "\($0.invoice)|\($0.amount)" }.sorted()
+        let want = (truth[pid] ?? []).map { "\($0.invoice)|\($0.amount)" }.sorted()
+        if got == want { r.matched += 1 }
+    }
+    recall[c] = r
+}
+
+func pct(_ a: Int, _ b: Int) -> String { b == 0 ? "   n/a" : String(format: "%6.2f%%", 100 * Double(a) / Double(b)) }
+func pct64(_ a: Int64, _ b: Int64) -> String { b == 0 ? "   n/a" : String(format: "%6.2f%%", 100 * Double(a) / Double(b)) }
+print("data: \(dir): \(customers.count) customers, \(open.count) invoices, \(payments.count) payments")
+print("")
+print("precision            allocations  correct  by count   by amount")
+for stage in ["exact", "engine", "all"] {
+    let t = byStage[stage] ?? Tally()
+    print("  \(stage.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(t.n).leftPad(11)) \(String(t.correct).leftPad(8))  \(pct(t.correct, t.n))  \(pct64(t.correctAmount, t.amount))")
+}
+print("  allocations on payments labelled not matchable: \(onUnmatchable)")
+print("")
+print("recall per case      payments matchable  matched    recall   allocations  correct")
+var totM = 0, totD = 0
+for c in recall.keys.sorted() {
+    let r = recall[c]!
+    totM += r.matchable; totD += r.matched
+    let a = byCaseAlloc[c] ?? Tally()
+    print("  \(c.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(r.total).leftPad(8)) \(String(r.matchable).leftPad(9)) \(String(r.matched).leftPad(8))  \(pct(r.matched, r.matchable))  \(String(a.n).leftPad(11)) \(String(a.correct).leftPad(8))")
+}
+print("  \("all".padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(matchable.count).leftPad(8)) \(String(totM).leftPad(9)) \(String(totD).leftPad(8))  \(pct(totD, totM))")
+print("")
+var ruleCounts: [String: Int] = [:]
+for a in result.allocations { ruleCounts[a.rule.rawValue, default: 0] += 1 }
+print("engine allocations by rule: " + ruleCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+let feeProposals = result.writeOffProposals.filter { caseOf[$0.paymentId] == "bank_fee" }.count
+print("write-off proposals: \(result.writeOffProposals.count) (\(feeProposals) on bank_fee payments); unapplied credits: \(result.unappliedCredits.count); learned payers: \(result.learnedPayers.count); unmatched: \(result.unmatched.count)")
+if args.contains("--why") {
+    // For each case, a few matchable payments left unmatched and why, and a few engine allocations judged false.
+    var reasonOf: [String: String] = [:]
+    for u in result.unmatched { reasonOf[u.paymentId] = u.reason }
+    var shown: [String: Int] = [:]
+    for p in payments where matchable[p.paymentId] == true {
+        let c = caseOf[p.paymentId] ?? "?"
+        let got = (perPayment[p.paymentId] ?? []).map { "\($0.invoice)|\($0.amount)" }.sorted()
+        let want = (truth[p.paymentId] ?? []).map { "\($0.invoice)|\($0.amount)" }.sorted()
+        guard got != want, shown[c, default: 0] < 3 else { continue }
+        shown[c, default: 0] += 1
+        print("missed [\(c)] \(p.paymentId) ref='\(p.reference ?? "")' inv='\(p.invoiceNumber ?? "")' name='\(p.payerName ?? "")' amount \(p.amount) want \(want) got \(got): \(reasonOf[p.paymentId] ?? "-")")
+    }
+    for a in result.allocations {
+        guard let pid = a.paymentId, !(truth[pid]?.contains { $0.invoice == a.invoiceNumber && $0.amount == a.amount } ?? false) else { continue }
+        print("false [\(caseOf[pid] ?? "?")] \(pid) → \(a.invoiceNumber) \(a.amount): \(a.evidence)")
+    }
+}
+if !wrongExamples.isEmpty { print("false allocations (first \(wrongExamples.count)): " + wrongExamples.joined(separator: "; ")) }
+print("")
+print(String(format: "time: read CSV %.2f s, side files %.2f s, exact rule %.2f s, engine index %.2f s, engine reconcile %.2f s (engine total %.2f s)",
+             tRead - t0, tSide - tRead, tExact - tExact0, tBuild - tBuild0, tRun - tBuild, tRun - tBuild0))
+print(String(format: "engine CPU time (index + reconcile, one thread): %.2f s", cRun - cBuild0))
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

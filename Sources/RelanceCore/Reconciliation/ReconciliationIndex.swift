@@ -1,0 +1,43 @@
+/// A hash index from a key to one or several item numbers, without an array per key in the
+/// common single-item case (a million invoices, one key each).
+struct ReconciliationIndex<Key: Hashable & Sendable>: Sendable {
+    /// ≥ 0: the only item; < 0: `-(k + 1)` is the slot in `many`.
+    private var slots: [Key: Int32] = [:]
+    private var many: [[Int32]] = []
+
+    init(capacity: Int = 0) { slots.reserveCapacity(capacity) }
+
+    mutating func insert(_ key: Key, _ item: Int32) {
+        if let s = slots[key] {
+            if s >= 0 {
+                if s == item { return }
+                many.append([s, item])
+                slots[key] = -Int32(many.count)
+            } else {
+                let k = Int(-s - 1)
+                if !many[k].contains(item) { many[k].append(item) }
+            }
+        } else {
+            slots[key] = item
+        }
+    }
+
+    func lookup(_ key: Key) -> ArraySlice<Int32> {
+        guard let s = slots[key] else { return [] }
+        if s >= 0 { return [s] }
+        return many[Int(-s - 1)][...]
+    }
+}
+
+/// Key of the per-customer amount index.
+struct CustomerAmountKey: Hashable, Sendable {
+    var customer: Int32
+    var currency: Currency
+    var amount: Int64
+}
+
+/// Key of the all-customers amount index (candidates for an unknown payer).
+struct AmountKey: Hashable, Sendable {
+    var currency: Currency
+    var amount: Int64
+}

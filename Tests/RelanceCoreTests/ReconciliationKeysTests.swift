@@ -1,0 +1,125 @@
+import Testing
+@testable import RelanceCore
+
+@Suite("Reconciliation: references, keys and names")
+struct ReconciliationKeysTests {
+    @Test("ISO 11649 check digits", arguments: [
+        ("RF18 5390 0754 7034", true), ("RF18539007547034", true), ("rf18 5390 0754 7034", true),
+        ("RF19 5390 0754 7034", false), ("RF18 5390 0754 7035", false), ("RF18", false), ("XX18 5390 0754 7034", false),
+        ("RF18 5390-0754 7034", true), ("RF18 5390 0754 70€4", false),
+    ])
+    func creditorReference(text: String, valid: Bool) {
+        #expect((CreditorReference.validated(text) != nil) == valid)
+    }
+
+    @Test func creditorReferenceIsBuiltValid() throws {
+        let made = try #require(CreditorReference.make(body: "539007547034"))
+        #expect(made == "RF18539007547034")
+        for body in ["1", "2026000123", "ABC123", "000000000000000000001"] {
+            let r = try #require(CreditorReference.make(body: body))
+            #expect(CreditorReference.validated(r) == r)
+        }
+    }
+
+    @Test("Messy spellings of 2026-000123 share a key", arguments: [
+        "2026-000123", "FAC 2026-000123", "fac2026000123", "Facture n° 2026/000123", "INV-2026-000123", "2026 000123",
+        "F2026-123", "N°2026000123", "REF 2026.000123", "fact 2026 000123", "Inv 2026/123",
+    ])
+    func messyKeys(text: String) throws {
+        let invoice = try #require(InvoiceNumberKeys.keys(of: "2026-000123".utf8))
+        let k = try #require(InvoiceNumberKeys.keys(of: text.utf8))
+        let invoiceKeys = Set([invoice.full] + (invoice.runs.map { [$0] } ?? []))
+        let textKeys = Set([k.full] + (k.runs.map { [$0] } ?? []))
+        #expect(!invoiceKeys.isDisjoint(with: textKeys))
+    }
+
+    @Test("A date is not an invoice number whose groups differ", arguments: ["2026-01-23", "23/01/2026", "20260123"])
+    func datesDoNotCollide(text: String) throws {
+        let invoice = try #require(InvoiceNumberKeys.keys(of: "2026-000123".utf8))
+        let k = try #require(InvoiceNumberKeys.keys(of: text.utf8))
+        #expect(k.full != invoice.full)
+        #expect(k.runs == nil || k.runs != invoice.runs)
+    }
+
+    @Test func shortKeys() throws {
+        #expect(InvoiceNumberKeys.shortKey(ofInvoice: "2026-000123") == "123")
+        #expect(InvoiceNumberKeys.shortKey(ofInvoice: "FAC-2026-000123") == "123")
+        #expect(InvoiceNumberKeys.shortKey(ofInvoice: "000123") == nil)
+        for n in ["2026-000123", "FAC-2026-000123", "000123", "AB-12-C", "F2026/0007", "2026000123"] {
+            let k = try #require(InvoiceNumberKeys.keys(of: n.utf8))
+            #expect(InvoiceNumberKeys.shortKey(from: k) == InvoiceNumberKeys.shortKey(ofInvoice: n))
+        }
+        let k = try #require(InvoiceNumberKeys.keys(of: "FAC 00123".utf8))
+        #expect(k.hadDocumentWord)
+        #expect(k.shortDigits == "123")
+        #expect(InvoiceNumberKeys.keys(of: "VIREMENT".utf8) == nil)
+    }
+
+    @Test func rawTokensKeepDashesAndSlashes() {
+        let t = InvoiceNumberKeys.rawTokens("VIR: FAC 2026/000123;2026-000124 (merci)").map { String(decoding: $0, as: UTF8.self) }
+        #expect(t == ["VIR", "FAC", "2026/000123", "2026-000124", "merci"])
+    }
+
+    @Test("Payer names", arguments: [
+        ("Établissements Dupont S.A.R.L.", "ETABLISSEMENTS DUPONT"),
+        ("ETABLISSEMENTS DUPONT", "ETABLISSEMENTS DUPONT"),
+        ("Müller GmbH", "MULLER"),
+        ("  l'Œuf  d'Or  SAS ", "LOEUF DOR"),
+        ("Boulangerie-Pâtisserie Martin & Fils SA", "BOULANGERIE PATISSERIE MARTIN FILS"),
+        ("SARL", ""),
+    ])
+    func payerNames(raw: String, normalised: String) {
+        #expect(PayerName.normalise(raw) == normalised)
+    }
+
+    @Test func bytePathAgreesWithCharacterPath() throws {
+        let names = ["Établissements Dupont S.A.R.L.", "Müller GmbH", "  l'Œuf  d'Or  SAS ", "l’atelier çà et là", "Fromagerie Noël Nîmes",
+                     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿß", "Société Générale SA", "plain ascii ltd"]
+        for n in names {
+            let fast = try #require(PayerName.normaliseBytes(n))
+            #expect(fast == PayerName.normaliseCharacters(n), "\(n)")
+        }
+        #expect(PayerName.normaliseBytes("Δέλτα") == nil)
+        #expect(PayerName.normalise("Δέλτα SA") == PayerName.normaliseCharacters("Δέλτα SA"))
+    }
+
+    @Test func ibanCompaction() {
+        #expect(PayerName.compactIBAN("fr76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189")
+    }
+
+    @Test func combinationUnique() {
+        let r = AmountCombinationSearch.search(amounts: [1_000, 2_500, 4_000, 7_300], target: 6_500, maxSize: 4, nodeBudget: 1_000)
+        #expect(r == .unique([1, 2]))
+    }
+
+    @Test func combinationTwoFitsRefused() {
+        let r = AmountCombinationSearch.search(amounts: [1_000, 2_000, 3_000, 4_000], target: 5_000, maxSize: 4, nodeBudget: 1_000)
+        #expect(r == .ambiguous([0, 3], [1, 2]))
+    }
+
+    @Test func combinationNoneAndSizeLimit() {
+        #expect(AmountCombinationSearch.search(amounts: [1_000, 2_000], target: 5_000, maxSize: 4, nodeBudget: 100) == .none)
+        // 1+2+3+4+5 = 15 needs five items: out of reach with subsets of at most four.
+        #expect(AmountCombinationSearch.search(amounts: [1, 2, 3, 4, 5].map { Int64($0) * 1_000 + 1 }, target: 15_005, maxSize: 4, nodeBudget: 10_000) == .none)
+    }
+
+    @Test func combinationBudgetExhausted() {
+        let amounts = (1...12).map { Int64($0) * 1_001 }
+        #expect(AmountCombinationSearch.search(amounts: amounts, target: 1_001 * 11 + 1_001 * 12, maxSize: 4, nodeBudget: 10) == .budgetExhausted)
+    }
+
+    @Test("Write-off tolerance", arguments: [
+        (Int64(500), Int64(0), Int64(499), Int64(10_000), true),
+        (500, 0, 500, 10_000, true),
+        (500, 0, 501, 10_000, false),
+        (0, 100, 100, 10_000, true),
+        (0, 100, 101, 10_000, false),
+        (500, 100, 200, 10_000, false),
+        (0, 0, 1, 10_000, false),
+        (500, 0, 0, 10_000, false),
+    ])
+    func tolerance(absolute: Int64, basisPoints: Int64, difference: Int64, open: Int64, within: Bool) {
+        let c = ReconciliationConfiguration(writeOffToleranceMinor: absolute, writeOffToleranceBasisPoints: basisPoints)
+        #expect(c.withinTolerance(difference, of: open) == within)
+    }
+}
