@@ -75,3 +75,41 @@ public struct RelanceCommand: ParsableCommand {
 
     public init() {}
 }
+
+/// The `relance-ingest` executable: `relance ingest` under its own name.
+public struct IngestTool: ParsableCommand {
+    public static let configuration: CommandConfiguration = {
+        var c = IngestCommand.configuration
+        c.commandName = "relance-ingest"
+        return c
+    }()
+
+    @OptionGroup public var options: StageOptions
+
+    public init() {}
+
+    public func run() throws {
+        var command = IngestCommand()
+        command.options = options
+        try command.run()
+    }
+}
+
+/// The `relance-report` executable: `relance report` under its own name.
+public struct ReportTool: ParsableCommand {
+    public static let configuration: CommandConfiguration = {
+        var c = ReportCommand.configuration
+        c.commandName = "relance-report"
+        return c
+    }()
+
+    @OptionGroup public var options: StageOptions
+
+    public init() {}
+
+    public func run() throws {
+        var command = ReportCommand()
+        command.options = options
+        try command.run()
+    }
+}

@@ -1,3 +1,3 @@
 import RelanceCommands
 
-IngestCommand.main()
+IngestTool.main()

@@ -1,3 +1,3 @@
 import RelanceCommands
 
-ReportCommand.main()
+ReportTool.main()
