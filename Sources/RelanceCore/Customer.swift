@@ -22,12 +22,17 @@ public struct Customer: Sendable, Equatable {
     /// `fr` or `en`: the language of the letters.
     public var language: String?
     public var kind: CustomerKind
+    /// False when the source does not say (no kind column, empty cell): then `kind` is only the
+    /// default and must not overwrite what the store knows — the law differs for consumers.
+    public var kindStated: Bool
 
     public init(id: String, name: String, siren: String? = nil, vatNumber: String? = nil, email: String? = nil,
                 phone: String? = nil, address: String? = nil, postalCode: String? = nil, city: String? = nil,
-                country: String? = nil, language: String? = nil, kind: CustomerKind = .business) {
+                country: String? = nil, language: String? = nil, kind: CustomerKind = .business,
+                kindStated: Bool = true) {
         self.id = id; self.name = name; self.siren = siren; self.vatNumber = vatNumber; self.email = email
         self.phone = phone; self.address = address; self.postalCode = postalCode; self.city = city
         self.country = country; self.language = language; self.kind = kind
+        self.kindStated = kindStated
     }
 }

@@ -96,7 +96,7 @@ final class BatchIngester {
                 m.city = Self.nonEmpty(c.city) ?? m.city
                 m.country = Self.nonEmpty(c.country) ?? m.country
                 m.language = Self.nonEmpty(c.language) ?? m.language
-                m.kind = c.kind
+                if c.kindStated { m.kind = c.kind; m.kindStated = true }
                 merged[c.id] = m
             } else {
                 merged[c.id] = c
@@ -174,7 +174,7 @@ final class BatchIngester {
         for id in order {
             let c = merged[id]!
             if !empty, let old = try stored(id) {
-                try updateCustomer(old: old, new: c, kindGiven: true)
+                try updateCustomer(old: old, new: c, kindGiven: c.kindStated)
             } else {
                 try insertRow(c)
                 stats.customers.inserted += 1

@@ -62,3 +62,12 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// A customer's kind as stored (business or consumer), nil when the customer is unknown.
+    public func customerKind(id: String) throws -> CustomerKind? {
+        try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT kind FROM customers WHERE id = ?", arguments: [id]).flatMap(CustomerKind.init(rawValue:))
+        }
+    }
+}

@@ -92,7 +92,7 @@ import RelanceFormats
     @Test func utf8BOMFileReadsItsFirstHeader() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("Code client;Raison sociale\r\nC1;Été & Cie\r\n".utf8)
         let batch = try CSVReader().read(bytes, context: ReadContext(fileName: "bom.csv"))
-        #expect(batch.customers == [Customer(id: "C1", name: "Été & Cie")])
+        #expect(batch.customers == [Customer(id: "C1", name: "Été & Cie", kindStated: false)])
     }
 
     @Test func utf16ExcelUnicodeTextIsRead() throws {

@@ -126,3 +126,21 @@ import RelanceTestSupport
         #expect(status == .usage)
     }
 }
+
+/// A consumer stays a consumer: the law differs (no 40 € indemnity, no L441-10 penalties),
+/// so a later customers file that does not say the kind must not turn them into a business.
+@Suite struct CustomerKindTests {
+    @Test func aFileWithoutAKindColumnKeepsTheStoredKind() throws {
+        let home = try TestHome()
+        try home.drop("a.csv", "customer_id,name,kind\nC1,Jeanne Martin,consumer\nC2,Dupont SAS,business\n")
+        _ = try home.run()
+        try home.drop("b.csv", "customer_id,name,email\nC1,Jeanne Martin,jeanne@example.org\nC2,Dupont SAS,compta@dupont.example\n")
+        let (status, _) = try home.run()
+        #expect(status == .ok)
+        #expect(try home.store().customerKind(id: "C1") == .consumer)
+        #expect(try home.store().customerKind(id: "C2") == .business)
+        try home.drop("c.csv", "customer_id,name,kind\nC1,Jeanne Martin,business\n")
+        _ = try home.run()
+        #expect(try home.store().customerKind(id: "C1") == .business)
+    }
+}

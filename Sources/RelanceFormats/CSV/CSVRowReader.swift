@@ -358,8 +358,9 @@ struct CSVRowReader {
             let id = r.key(iId, .customerId, line, seen: &seen)
             let name = r.required(.name, line)
             var kind = CustomerKind.business
+            var kindStated = false
             if let text = r.string(r.col(.kind)) {
-                if let k = CSVValueVocabulary.customerKind(text) { kind = k } else {
+                if let k = CSVValueVocabulary.customerKind(text) { kind = k; kindStated = true } else {
                     r.flag(line, .kind, "unknown customer kind '\(text)' (expected business or consumer, professionnel or particulier)")
                 }
             }
@@ -377,7 +378,7 @@ struct CSVRowReader {
             out.append(Customer(id: id, name: name, siren: r.string(r.col(.siren)), vatNumber: r.string(r.col(.vatNumber)),
                                 email: r.string(r.col(.email)), phone: r.string(r.col(.phone)), address: r.string(r.col(.address)),
                                 postalCode: r.string(r.col(.postalCode)), city: r.string(r.col(.city)), country: country,
-                                language: language, kind: kind))
+                                language: language, kind: kind, kindStated: kindStated))
         }
         reportDuplicates(seen, .customerId, what: "customer id")
         if anyIssue { throw rejection() }
