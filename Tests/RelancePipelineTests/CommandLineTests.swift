@@ -9,16 +9,7 @@ import RelanceTestSupport
     static var built: Bool { FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("relance").path) }
 
     func run(_ tool: String, _ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = Self.bin.appendingPathComponent(tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ProcessRunner.run(Self.bin.appendingPathComponent(tool), args)
     }
 
     @Test(.enabled(if: built, "debug executables not built"), arguments: [

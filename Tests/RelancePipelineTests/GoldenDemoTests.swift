@@ -41,28 +41,11 @@ import RelanceTestSupport
     }
 }
 
-/// Runs python3 for the independent validators.
+/// python3 for the independent validators.
 enum Python {
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || path != nil }
-
-    static var path: String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let p = "\(dir)/python3"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    static var available: Bool { ProcessRunner.python3 != nil }
 
     static func run(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/python3")
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ProcessRunner.run(ProcessRunner.python3 ?? URL(fileURLWithPath: "/usr/bin/python3"), args)
     }
 }

@@ -290,12 +290,9 @@ extension RateTables {
                         verifiedOn: verifiedOn, verifiedThrough: verifiedThrough)
     }
 
-    private static func parseECB(_ text: String, issues: inout IssueCollector) -> (Metadata, [ECBChange])? {
-        let file = ecbFileName
-        let before = issues.issues.count + issues.omitted
-        let raw = split(text, file: file, issues: &issues)
-        let meta = metadata(raw, file: file, needsVerifiedThrough: true, issues: &issues)
-        let expected = "effective_from,mro_pct,status"
+    /// The header line, when it is exactly `expected` (blanks ignored); else an issue and nil.
+    private static func checkedHeader(_ raw: RawFile, expected: String, file: String,
+                                      issues: inout IssueCollector) -> (text: String, line: Int)? {
         guard let header = raw.header else {
             issues.add(InputIssue(file: file, reason: "no header line '\(expected)'"))
             return nil
@@ -304,6 +301,16 @@ extension RateTables {
             issues.add(InputIssue(file: file, line: header.line, reason: "header is '\(header.text)', expected '\(expected)'"))
             return nil
         }
+        return (header.text, header.line)
+    }
+
+    private static func parseECB(_ text: String, issues: inout IssueCollector) -> (Metadata, [ECBChange])? {
+        let file = ecbFileName
+        let before = issues.issues.count + issues.omitted
+        let raw = split(text, file: file, issues: &issues)
+        let meta = metadata(raw, file: file, needsVerifiedThrough: true, issues: &issues)
+        let expected = "effective_from,mro_pct,status"
+        guard let header = checkedHeader(raw, expected: expected, file: file, issues: &issues) else { return nil }
         var changes: [ECBChange] = []
         for (fields, line) in raw.rows {
             guard fields.count == 3 else {
@@ -337,14 +344,7 @@ extension RateTables {
         let raw = split(text, file: file, issues: &issues)
         let meta = metadata(raw, file: file, needsVerifiedThrough: false, issues: &issues)
         let expected = "from,to,particulier_pct,autres_cas_pct,status"
-        guard let header = raw.header else {
-            issues.add(InputIssue(file: file, reason: "no header line '\(expected)'"))
-            return nil
-        }
-        guard header.text.filter({ $0 != " " }) == expected else {
-            issues.add(InputIssue(file: file, line: header.line, reason: "header is '\(header.text)', expected '\(expected)'"))
-            return nil
-        }
+        guard let header = checkedHeader(raw, expected: expected, file: file, issues: &issues) else { return nil }
         var rows: [LegalInterestRow] = []
         for (fields, line) in raw.rows {
             guard fields.count == 5 else {
