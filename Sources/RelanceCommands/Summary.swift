@@ -14,7 +14,7 @@ public struct Summary {
         self.asOf = asOf; self.home = home
     }
 
-    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 }
+    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 }
 
     public static func printError(_ message: String) {
         FileHandle.standardError.write(Data("relance: error: \(message)\n".utf8))
@@ -31,12 +31,14 @@ public struct Summary {
                 switch f.outcome {
                 case .ingested:
                     var s = "  ok  \(name)  \(f.format), \(f.records) record(s)"
+                    if !f.refusedRows.isEmpty { s += ", \(f.refusedRows.count) row(s) REFUSED → inbox/rejected/" }
                     if let st = f.stats {
                         let updated = st.customers.updated + st.documents.updated + st.payments.updated
                         if updated > 0 { s += ", \(updated) updated (journaled)" }
                     }
                     lines.append(s)
                     for n in f.issues { lines.append("        note: \(n)") }
+                    for r in f.refusedRows.prefix(3) { lines.append("        \(r)") }
                 case .alreadyIngested:
                     lines.append("  ==  \(name)  same content as before: archived, nothing changed")
                 case .rejected:

@@ -19,6 +19,8 @@ public struct FileReport: Sendable {
     public var records: Int
     public var issues: [String]
     public var stats: IngestStats?
+    /// Rows of an action file that were refused (`file:line: reason`); the rest applied.
+    public var refusedRows: [String] = []
 }
 
 /// The result of the ingest stage, for the run summary.
@@ -31,6 +33,8 @@ public struct IngestReport: Sendable {
     public var pendingAttachments: [(documentNumber: String, fileName: String)] = []
 
     public var rejectedCount: Int { files.filter { $0.outcome == .rejected }.count }
+    /// Action rows refused over every action file.
+    public var refusedRowCount: Int { files.reduce(0) { $0 + $1.refusedRows.count } }
     public var ingestedCount: Int { files.filter { $0.outcome == .ingested }.count }
 }
 
@@ -44,20 +48,51 @@ public struct IngestReport: Sendable {
 /// knows (just archived next run). A bad file is moved to `inbox/rejected/` beside its
 /// `<name>.errors.txt`; it is never deleted.
 public enum IngestStage {
-    public static func run(_ ctx: RunContext, store: Store) throws -> IngestReport {
+    ///
+    /// Data files (exports, statements, invoices) go first, then action and delivery feedback
+    /// files (`ActionStage`), so that a decision can name a payment or invoice dropped in the
+    /// same run. Files that an action file claims (proofs beside a feedback file) are left to it.
+    public static func run(_ ctx: RunContext, store: Store, registry: ActionRegistry = .standard) throws -> IngestReport {
         var report = IngestReport()
-        let files = try pendingFiles(in: ctx.home.inbox)
+        let all = try pendingFiles(in: ctx.home.inbox)
+        var actionFiles: [URL] = []
+        var claimed: Set<String> = []
+        for url in all {
+            let bytes = try FileOps.readBytes(url)
+            guard ActionStage.kind(of: bytes) != nil else { continue }
+            actionFiles.append(url)
+            claimed.formUnion(ActionStage.claimedFiles(bytes, fileName: url.lastPathComponent, ctx: ctx, registry: registry))
+        }
+        let actionNames = Set(actionFiles.map(\.lastPathComponent))
+        let files = all.filter { !actionNames.contains($0.lastPathComponent) && !claimed.contains($0.lastPathComponent) }
+        let total = files.count + actionFiles.count
         for (i, url) in files.enumerated() {
-            ctx.progress.step(i, of: files.count, url.lastPathComponent)
+            ctx.progress.step(i, of: total, url.lastPathComponent)
             report.files.append(try ingest(url, ctx: ctx, store: store))
         }
-        ctx.progress.step(files.count, of: files.count, "allocating payments")
+        ctx.progress.step(files.count, of: total, "allocating payments")
         let terms = ctx.config
         report.derivedDueDates = try store.setDerivedDueDates(termsDays: terms.paymentTermsDays, perCustomer: terms.customerPaymentTerms)
         report.allocation = try store.applyExactAllocations(at: ctx.timestamp)
+        for (i, url) in actionFiles.enumerated() {
+            ctx.progress.step(files.count + i, of: total, url.lastPathComponent)
+            report.files.append(try ingestActions(url, ctx: ctx, store: store, registry: registry))
+        }
         report.pendingAttachments = try store.pendingAttachments()
         ctx.progress.finish()
         return report
+    }
+
+    static func ingestActions(_ url: URL, ctx: RunContext, store: Store, registry: ActionRegistry) throws -> FileReport {
+        let name = url.lastPathComponent
+        let bytes = try FileOps.readBytes(url)
+        let sha = FileOps.sha256Hex(bytes)
+        if try store.fileOutcome(sha256: sha) == .ingested {
+            try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
+            return FileReport(name: name, format: "", outcome: .alreadyIngested, records: 0, issues: [], stats: nil)
+        }
+        let info = IngestedFileInfo(sha256: sha, name: name, size: Int64(bytes.count), format: "action file")
+        return try ActionStage.ingest(url, bytes: bytes, info: info, ctx: ctx, store: store, registry: registry)
     }
 
     /// Regular files of the inbox ready for ingestion, sorted by name for a stable order.

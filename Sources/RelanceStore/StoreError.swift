@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonPositiveAllocation(invoiceNumber: String, amount: Int64)
     /// A sum over the store overflowed 64-bit minor units.
     case overflow(String)
+    /// Something the store's own code guarantees did not hold (a bug, never bad input).
+    case invariant(String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "allocation to invoice \(number) has a non-positive amount (\(amount) minor units)"
         case let .overflow(what):
             return "sum overflows 64-bit minor units: \(what)"
+        case let .invariant(what):
+            return "internal error: \(what)"
         }
     }
 }

@@ -226,7 +226,7 @@ func rejection(bytes: [UInt8], name: String = "in.csv", layouts: [CSVLayoutMappi
         ("\n\r\n  \n", "in.csv: empty file"),
         ("Code client;Nom\n\n", "in.csv:1: header only: no data rows after the header"),
         // Refused kinds.
-        ("action;N° facture;Motif\nlitige;F1;contesté\n", "in.csv:1: action files are not supported yet"),
+        ("action;N° facture;Motif\nlitige;F1;contesté\n", "in.csv:1: an action file (with an `action` column) is applied on its own from the inbox, not inside a bundle"),
         ("Date;Compte;Libellé;Débit;Crédit\n01/01/2024;411;x;1;\n",
          "in.csv:1: accounting journal export (debit/credit columns), not a list of invoices, payments or customers: export a FEC instead"),
     ])

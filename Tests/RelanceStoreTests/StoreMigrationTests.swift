@@ -9,12 +9,12 @@ import RelanceCore
         NSTemporaryDirectory() + "relance-store-tests-\(UInt64.random(in: 0...UInt64.max))/nested/relance.sqlite"
     }
 
-    @Test func fileStoreCreatesFolderAndAppliesV1InWALWithForeignKeys() throws {
+    @Test func fileStoreCreatesFolderAndAppliesMigrationsInWALWithForeignKeys() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
         let store = try Store(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1"])
+        #expect(try store.appliedMigrations() == ["v1", "v2"])
         let (mode, sync, fk) = try store.queue.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
              try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
@@ -25,7 +25,10 @@ import RelanceCore
         let tables = try store.queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name")
         }
-        #expect(tables == ["allocations", "attachments", "companies", "customers", "documents", "events", "ingested_files", "payments"])
+        #expect(tables == ["allocations", "attachments", "companies", "customers", "delivery_events", "disputes", "documents",
+                           "events", "ingested_files", "litigation_cases", "litigation_invoices", "litigation_stages",
+                           "payment_decisions", "payment_plans", "payments", "plan_instalments", "plan_invoices", "promises",
+                           "reminder_items", "reminders", "writeoffs"])
     }
 
     @Test func reopeningKeepsDataAndMigratesNothingTwice() throws {
@@ -36,7 +39,7 @@ import RelanceCore
             try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 100)]), file: "a.csv")
         }
         let again = try Store(path: path)
-        #expect(try again.appliedMigrations() == ["v1"])
+        #expect(try again.appliedMigrations() == ["v1", "v2"])
         #expect(try again.counts() == StoreCounts(customers: 1, documents: 1, payments: 0, allocations: 0))
         #expect(try again.fileOutcome(sha256: T.file("a.csv").sha256) == .ingested)
     }

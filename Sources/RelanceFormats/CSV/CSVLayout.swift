@@ -46,7 +46,8 @@ public enum CSVHeaderRecognition: Sendable, Equatable {
 /// Decides the kind of a CSV file from its header, never from its name.
 ///
 /// The rule, in order:
-/// 1. A column `action` makes an action file: refused for now ("action files are not supported yet").
+/// 1. A column `action` makes an action file: the pipeline applies those itself (`ActionStage`),
+///    so one reaching this reader was inside a bundle, and is refused.
 /// 2. User layouts (`ReadContext.csvLayouts`) whose every label is in the header win, in order.
 /// 3. A `Sens` (debit/credit direction) column, or one debit and one credit column, makes an
 ///    accounting journal export: refused, since reading its lines as payments or invoices would
@@ -66,7 +67,7 @@ public enum CSVHeaderRecognition: Sendable, Equatable {
 public enum CSVLayoutRecognizer {
     public static func recognise(labels: [String], headerLine: Int, mappings: [CSVLayoutMapping] = []) -> CSVHeaderRecognition {
         let keys = labels.map(CSVHeaderTable.key)
-        if keys.contains("action") { return .refused("action files are not supported yet") }
+        if keys.contains("action") { return .refused("an action file (with an `action` column) is applied on its own from the inbox, not inside a bundle") }
         for mapping in mappings where mapping.skipLines + 1 == headerLine || mapping.skipLines == 0 {
             if let r = apply(mapping, labels: labels, keys: keys, headerLine: headerLine) { return r }
         }
