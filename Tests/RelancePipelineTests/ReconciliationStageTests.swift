@@ -193,3 +193,55 @@ import RelanceTestSupport
         #expect(throws: ConfigError.self) { try RelanceConfig.parse("reconciliation: { reference_patterns: [{ prefix: CMD }] }") }
     }
 }
+
+/// The real samples: the Sage Coala FEC's eight cash receipts of customer 411PASSA name their
+/// invoice only inside EcritureLib ("Reglt 4804 - Reglt 4804 ,FA2000004"), and the UBS camt.053
+/// v8 example holds two CHF credits, "INVOICE R77561" from Jon Doe (474.40) and a structured
+/// ISO 11649 reference RF38000000000000000000552 from Finanz AG (88.85). The invoices below are
+/// written to match them; half of the FEC ones are spelt with a dash, so that only the
+/// tolerant remittance rule (not the exact rule of the ingest) can find them.
+@Suite struct ReconciliationSampleTests {
+    /// (invoice as written here, amount, receipt date) — read from the FEC by hand.
+    static let fecReceipts: [(String, String, String)] = [
+        ("FA2000004", "18.95", "2020-01-09"), ("FA2000009", "15.00", "2020-01-13"), ("FA2000032", "59.85", "2020-02-01"),
+        ("FA2000031", "39.90", "2020-02-01"), ("FA-2000044", "141.00", "2020-02-13"), ("FA-2000045", "10.00", "2020-02-14"),
+        ("FA-2000060", "30.00", "2020-02-29"), ("FA-2000068", "49.00", "2020-03-05"),
+    ]
+
+    @Test(.enabled(if: Samples.available, Samples.skipMessage))
+    func fecReceiptsAndCamtCreditsSettleTheInvoicesWrittenForThem() throws {
+        let home = try TestHome()
+        try home.writeConfig("reports: { csv_dialect: rfc4180 }\n")
+        var invoices = "invoice_number,customer_id,issue_date,due_date,currency,amount,type,payment_reference\n"
+        for (number, amount, _) in Self.fecReceipts {
+            invoices += "\(number),411PASSA,2020-01-02,2020-02-01,EUR,\(amount),invoice,\n"
+        }
+        invoices += "R-77561,JDOE,2023-05-20,2023-06-19,CHF,474.40,invoice,\n"
+        invoices += "2023-0552,FINANZ,2023-05-21,2023-06-20,CHF,88.85,invoice,RF38000000000000000000552\n"
+        invoices += "2023-0553,FINANZ,2023-05-21,2023-06-20,CHF,88.85,invoice,\n"
+        try home.drop("invoices.csv", invoices)
+        try FileManager.default.copyItem(at: Samples.url("fec/ekylibre_sage-coala_2020.txt"), to: home.inbox.appendingPathComponent("ekylibre_sage-coala_2020.txt"))
+        try FileManager.default.copyItem(at: Samples.url("camt/viafintech_053_valid_example_v8.xml"),
+                                         to: home.inbox.appendingPathComponent("viafintech_053_valid_example_v8.xml"))
+        let (status, summary) = try ReconciliationStageTests.run(home, asOf: "2023-06-30")
+        #expect(status == .ok)
+        #expect(summary?.ingest?.ingestedCount == 3)
+
+        let lines = try ReconciliationStageTests.output(home, "allocations.csv", asOf: "2023-06-30").split(separator: "\r\n").dropFirst()
+        let rows = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        // document → (amount, currency, rule)
+        var byInvoice: [String: (String, String, String)] = [:]
+        for r in rows where r.count >= 7 { byInvoice[r[3]] = (r[4], r[5], r[6]) }
+        for (number, amount, _) in Self.fecReceipts {
+            let rule = number.contains("-") ? "remittance_invoice_number" : "exact_invoice_number"
+            #expect(byInvoice[number]?.0 == amount && byInvoice[number]?.2 == rule, "\(number): \(String(describing: byInvoice[number]))")
+        }
+        #expect(byInvoice["R-77561"]?.0 == "474.40" && byInvoice["R-77561"]?.1 == "CHF" && byInvoice["R-77561"]?.2 == "remittance_invoice_number")
+        #expect(byInvoice["2023-0552"]?.0 == "88.85" && byInvoice["2023-0552"]?.2 == "creditor_reference")
+        #expect(byInvoice["2023-0553"] == nil, "the same amount without the reference is not paid")
+        #expect(rows.count == 10)
+        // Every FEC receipt and both camt credits are allocated: nothing of theirs is left unmatched.
+        let unmatched = try ReconciliationStageTests.output(home, "unmatched-payments.csv", asOf: "2023-06-30")
+        #expect(!unmatched.contains("Reglt 48") && !unmatched.contains("R77561") && !unmatched.contains("RF38"))
+    }
+}
