@@ -69,7 +69,7 @@ let package = Package(
         // Benchmarks: generators' consumers and timing harnesses behind `make bench`.
         .executableTarget(
             name: "relance-bench-reconcile",
-            dependencies: ["RelanceCore", "RelanceFormats"],
+            dependencies: ["RelanceCore", "RelanceFormats", "RelanceStore"],
             path: "Benchmarks/ReconcileBench"
         ),
 

@@ -85,12 +85,14 @@ extension Store {
     /// 3. its allocations are recorded (`confirmed_by` NULL, rule and evidence), payers it
     ///    identified get their `customer_id`, write-off proposals are kept.
     ///
-    /// Only payments with no allocation at all are given to the engine (and not refunded,
-    /// ignored, nor fully reversed): a payment some rule or person has already allocated keeps
-    /// its remainder as the customer's unapplied credit ("trop-perçu"). That makes reruns
-    /// idempotent — a second run finds nothing new to decide — and means a later automatic
-    /// rule can never rework what a person confirmed. Allocations are never deleted except by
-    /// a reversal.
+    /// The engine is given the remainder of payments (not refunded, ignored, nor fully
+    /// reversed) that nothing has allocated yet, or only the ingest's exact rule (a payment
+    /// naming one invoice exactly and another loosely: the engine gets what is left). Once a
+    /// reconciliation rule or a person has allocated a payment, its remainder is the
+    /// customer's unapplied credit ("trop-perçu") and no later run touches it. That makes
+    /// reruns idempotent — a second run finds nothing new to decide — and means a later
+    /// automatic rule can never rework what a person confirmed. Allocations are never deleted
+    /// except by a reversal.
     public func reconcile(asOf: Day, at timestamp: String, actor: String,
                           engine: (ReconciliationSnapshot) throws -> ReconciliationResult)
         throws -> (snapshot: ReconciliationSnapshot, result: ReconciliationResult, record: ReconciliationRecord) {
@@ -259,13 +261,15 @@ extension Store {
         var payments: [UnmatchedPayment] = []
         var pendingReturns: [PendingReturn] = []
         let pay = try RawStatement(db, """
-            SELECT p.id, p.payment_ref, p.customer_id, p.date, p.amount - IFNULL((SELECT SUM(x.amount) FROM payment_reversals x
-                       WHERE x.reversed_payment_id = p.id), 0),
+            SELECT p.id, p.payment_ref, p.customer_id, p.date,
+                   p.amount - IFNULL((SELECT SUM(x.amount) FROM payment_reversals x WHERE x.reversed_payment_id = p.id), 0)
+                            - IFNULL((SELECT SUM(s.amount) FROM allocations s WHERE s.payment_id = p.id), 0),
                    p.currency, p.reference, p.invoice_number, p.structured_reference, p.end_to_end_id, p.payer_name, p.payer_iban,
                    p.reverses, EXISTS (SELECT 1 FROM payment_reversals y WHERE y.reversal_payment_id = p.id)
             FROM payments p
             WHERE p.date <= ?
-              AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id
+                              AND (a.rule <> '\(AllocationRule.exactInvoiceNumber.rawValue)' OR a.confirmed_by IS NOT NULL))
               AND NOT EXISTS (SELECT 1 FROM payment_decisions d WHERE d.payment_id = p.id AND d.decision IN ('refund', 'ignore'))
             ORDER BY p.date, p.payment_ref
             """)

@@ -65,6 +65,20 @@ struct ReconciliationStoreTests {
         #expect(try T.events(store, kind: "reconciliation.run").count == 1, "a run that changes nothing journals nothing")
     }
 
+    @Test func whatTheExactRuleLeftOfAPaymentGoesToTheEngineOnce() throws {
+        let store = try Store.inMemory()
+        try T.ingest(store, T.batch(customers: Self.customers(), documents: [
+            T.invoice("F-1", amount: 1_000), T.invoice("2025-000200", amount: 2_000),
+        ]), file: "invoices.csv")
+        try T.ingest(store, T.batch(payments: [Self.bankPayment("BNK-1", amount: 3_000, reference: "F-1 et FAC 2025/000200")]), file: "bank.csv")
+        _ = try store.applyExactAllocations(at: "2025-03-01T10:00:00Z")
+        #expect(try T.allocations(store) == ["F-1 <- BNK-1 1000 exact_invoice_number"])
+        let run = try Self.reconcile(store)
+        #expect(run.snapshot.payments.map(\.remainingAmount) == [2_000])
+        #expect(try T.allocations(store) == ["2025-000200 <- BNK-1 2000 remittance_invoice_number", "F-1 <- BNK-1 1000 exact_invoice_number"])
+        #expect(try Self.reconcile(store).snapshot.payments.isEmpty)
+    }
+
     @Test func creditorReferenceAndConfiguredPattern() throws {
         let store = try Store.inMemory()
         let rf = try #require(CreditorReference.make(body: "4711"))
