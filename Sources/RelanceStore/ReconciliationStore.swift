@@ -402,7 +402,8 @@ extension Store {
     }
 
     /// Write-off proposals still waiting: no write-off recorded for that invoice and payment,
-    /// and the invoice still open by at least the proposed amount.
+    /// the payment still allocated to the invoice (not reversed, not moved by a person), and
+    /// the invoice still open by at least the proposed amount.
     public func pendingWriteOffProposals() throws -> [WriteOffProposalLine] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
@@ -411,6 +412,7 @@ extension Store {
                 JOIN payments p ON p.id = w.payment_id
                 JOIN documents d ON d.id = w.invoice_id
                 WHERE NOT EXISTS (SELECT 1 FROM writeoffs x WHERE x.invoice_id = w.invoice_id AND x.payment_id = w.payment_id)
+                  AND EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = w.payment_id AND a.invoice_id = w.invoice_id)
                   AND d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.invoice_id = d.id), 0)
                       - IFNULL((SELECT SUM(x.amount) FROM writeoffs x WHERE x.invoice_id = d.id), 0) >= w.amount
                 ORDER BY p.date, p.payment_ref, d.number
