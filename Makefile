@@ -11,7 +11,7 @@ APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev libpoppler-glib-dev lib
 PIP_TEST_PACKAGES = openpyxl
 PIP_BENCH_PACKAGES = duckdb lxml
 
-.PHONY: deps deps-apt deps-pip build release run test bench clean
+.PHONY: deps deps-apt deps-pip build release run test bench bench-reconcile clean
 
 deps: deps-apt deps-pip
 
@@ -54,10 +54,28 @@ test: deps
 BENCH_SIZES ?= 100000,1000000
 BENCH_ARGS ?=
 
-bench: deps
+bench: deps bench-reconcile
 	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
 	$(SWIFT) build -c release
 	python3 Benchmarks/run.py --sizes $(BENCH_SIZES) --bin .build/release $(BENCH_ARGS)
+
+# Reconciliation quality and speed (Benchmarks/reconcile/README.md): for each size in
+# RECONCILE_SIZES (invoices; payments are 80 % of that), seeded data with ground truth, then
+# `relance-bench-reconcile --store`: ingest into a fresh store, the exact rule, the
+# reconciliation stage's store transaction, and precision/recall of what the store holds.
+# The 1M size is the speed case (800k payments against 1M invoices).
+#   make bench-reconcile RECONCILE_SIZES=100000
+RECONCILE_SIZES ?= 100000 1000000
+
+bench-reconcile: deps
+	$(SWIFT) build -c release --product relance-bench-reconcile
+	@mkdir -p Benchmarks/data Benchmarks/results
+	@set -o pipefail; for n in $(RECONCILE_SIZES); do \
+	  dir=Benchmarks/data/reconcile-$$n; \
+	  [ -f $$dir/truth.csv ] || python3 Benchmarks/reconcile/generate.py --invoices $$n --out $$dir || exit 1; \
+	  echo "== reconciliation, $$n invoices"; \
+	  .build/release/relance-bench-reconcile $$dir --store $$dir/bench.sqlite | tee Benchmarks/results/reconcile-$$n.txt || exit 1; \
+	done
 
 clean:
 	rm -rf .build state outbox/* inbox/*

@@ -8,13 +8,19 @@ public struct Summary {
     public var asOf: Day
     public var home: RelanceHome
     public var ingest: IngestReport?
+    public var reconcile: ReconcileSummary?
+    /// Decisions given on the command line: applied (one line each) and refused.
+    public var decisions: [String] = []
+    public var refusedDecisions: [String] = []
     public var report: ReportSummary?
 
     public init(asOf: Day, home: RelanceHome) {
         self.asOf = asOf; self.home = home
     }
 
-    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 }
+    public var hasRejections: Bool {
+        (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 || !refusedDecisions.isEmpty
+    }
 
     public static func printError(_ message: String) {
         FileHandle.standardError.write(Data("relance: error: \(message)\n".utf8))
@@ -57,6 +63,17 @@ public struct Summary {
                 lines.append("Allocations: \(a.fromPayments) from payments naming their invoice, \(a.fromCreditNotes) from credit notes"
                     + (a.paymentsIdentified > 0 ? ", \(a.paymentsIdentified) payer(s) identified by the invoice they named" : ""))
             }
+        }
+        for d in decisions { lines.append("Decision applied: \(d)") }
+        for d in refusedDecisions { lines.append("Decision REFUSED: \(d)") }
+        if let r = reconcile {
+            let rec = r.record
+            var s = "Reconciliation: \(rec.allocationsAdded) allocation(s) (\(rec.paymentsAllocated) payment(s), \(rec.creditNotesApplied) credit note(s))"
+                + " of \(r.paymentsConsidered) payment(s) to match, \(r.unmatched) unmatched, \(r.proposedWriteOffs) write-off(s) proposed"
+            if rec.paymentsIdentified > 0 { s += ", \(rec.paymentsIdentified) payer(s) identified" }
+            if rec.reversalsApplied > 0 { s += ", \(rec.reversalsApplied) reversal(s) reopened \(rec.allocationsUndone) allocation(s)" }
+            lines.append(s)
+            lines.append("Reconciliation files: \(r.folder.path)")
         }
         if let report {
             let totals = report.totals.keys.sorted().map { c in

@@ -31,6 +31,8 @@ import Yams
 ///   journals: { VE: sales, BQ1: bank }
 /// ingest:
 ///   max_errors_listed: 100
+/// reconciliation:                 # see ReconciliationSettings
+///   writeoff_tolerance_minor: 500
 /// ```
 /// Unknown keys are refused, so a typo never silently falls back to a default.
 public struct RelanceConfig: Sendable, Equatable {
@@ -43,6 +45,7 @@ public struct RelanceConfig: Sendable, Equatable {
     public var csvLayouts: [CSVLayoutMapping] = []
     public var fec = FECOptions()
     public var maxErrorsListed: Int = 100
+    public var reconciliation = ReconciliationConfiguration()
 
     public init() {}
 
@@ -68,7 +71,7 @@ public struct RelanceConfig: Sendable, Equatable {
         guard let node else { return config }
         guard let root = node as? [String: Any] else { throw ConfigError(path: path, message: "the top level must be a mapping") }
         let r = Reader(path: path)
-        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest"], at: "")
+        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest", "reconciliation"], at: "")
         if let c = root["company"] {
             let m = try r.mapping(c, at: "company")
             try r.allowOnly(m, ["name", "siren", "vat_number", "iban", "address", "email", "timezone"], at: "company")
@@ -149,6 +152,7 @@ public struct RelanceConfig: Sendable, Equatable {
                 config.maxErrorsListed = v
             }
         }
+        if let rec = root["reconciliation"] { config.reconciliation = try ReconciliationSettings.parse(rec, path: path) }
         return config
     }
 

@@ -15,6 +15,7 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-reconcile") { db in try db.execute(sql: ReconciliationSchema.v3) }
         return migrator
     }
 

@@ -1,0 +1,425 @@
+import GRDB
+import RelanceCore
+
+/// What the reconciliation engine is given, read from the store in the transaction that
+/// records its result.
+public struct ReconciliationSnapshot: Sendable {
+    /// Every invoice issued on or before the as-of date, closed ones with an open amount of 0
+    /// (the engine refuses a payment naming a settled invoice rather than guess by amount).
+    public var invoices: [OpenInvoice]
+    /// Credit notes with a remainder and no original invoice still waiting for them.
+    public var creditNotes: [OpenCreditNote]
+    public var customers: [PayerCustomer]
+    public var knowledge: PayerKnowledge
+    /// Payments dated on or before the as-of date that nothing has touched yet (see
+    /// `Store.reconcile`).
+    public var payments: [UnmatchedPayment]
+    /// Negative payments that could not be applied as reversals, for a person to look at.
+    public var pendingReturns: [PendingReturn]
+}
+
+/// A return or reversal that reconciliation could not apply: it names no payment, or one the
+/// store does not hold (yet), or one in another currency or of a smaller amount.
+public struct PendingReturn: Sendable, Equatable {
+    public var paymentId: String
+    public var date: Day
+    /// Negative, minor units.
+    public var amount: Int64
+    public var currency: Currency
+    public var payerName: String?
+    public var reference: String?
+    public var reason: String
+}
+
+/// What one reconciliation run changed in the store.
+public struct ReconciliationRecord: Sendable, Equatable {
+    public var allocationsAdded = 0
+    public var paymentsAllocated = 0
+    public var creditNotesApplied = 0
+    /// Payments without customer that a rule tied to one (`payments.customer_id` filled).
+    public var paymentsIdentified = 0
+    public var writeOffsProposed = 0
+    public var reversalsApplied = 0
+    public var allocationsUndone = 0
+    /// Amount allocated per currency by this run.
+    public var amounts: [Currency: Int64] = [:]
+
+    public init() {}
+}
+
+/// One allocation as the reconciliation report lists it.
+public struct AllocationLine: Sendable, Equatable {
+    /// The payment's reference (`payment_ref`), or the credit note's number.
+    public var source: String
+    public var sourceKind: String
+    public var date: Day
+    public var invoiceNumber: String
+    public var amount: Int64
+    public var currency: Currency
+    public var rule: String
+    public var evidence: String
+    /// Who confirmed it; nil for an automatic allocation.
+    public var confirmedBy: String?
+}
+
+/// A pending write-off proposal (not yet decided, invoice still open by at least its amount).
+public struct WriteOffProposalLine: Sendable, Equatable {
+    public var paymentId: String
+    public var invoiceNumber: String
+    public var customerId: String
+    public var amount: Int64
+    public var currency: Currency
+    public var reason: String
+}
+
+extension Store {
+    /// Rules whose matches teach payer knowledge: everything but amount-only evidence, whose
+    /// mistakes would otherwise teach the next run to repeat them.
+    static let amountOnlyRules = [ReconciliationRule.uniqueAmount.rawValue, ReconciliationRule.amountCombination.rawValue]
+
+    /// One reconciliation run, in one write transaction:
+    /// 1. reversals (negative payments naming the payment they reverse in `reverses`) undo
+    ///    every allocation of that payment, confirmed ones included — the money went back, so
+    ///    the invoices it paid are open again — each undone allocation journaled;
+    /// 2. the engine's inputs are read (`ReconciliationSnapshot`) and `engine` is called;
+    /// 3. its allocations are recorded (`confirmed_by` NULL, rule and evidence), payers it
+    ///    identified get their `customer_id`, write-off proposals are kept.
+    ///
+    /// The engine is given the remainder of payments (not refunded, ignored, nor fully
+    /// reversed) that nothing has allocated yet, or only the ingest's exact rule (a payment
+    /// naming one invoice exactly and another loosely: the engine gets what is left). Once a
+    /// reconciliation rule or a person has allocated a payment, its remainder is the
+    /// customer's unapplied credit ("trop-perçu") and no later run touches it. That makes
+    /// reruns idempotent — a second run finds nothing new to decide — and means a later
+    /// automatic rule can never rework what a person confirmed. Allocations are never deleted
+    /// except by a reversal.
+    public func reconcile(asOf: Day, at timestamp: String, actor: String,
+                          engine: (ReconciliationSnapshot) throws -> ReconciliationResult)
+        throws -> (snapshot: ReconciliationSnapshot, result: ReconciliationResult, record: ReconciliationRecord) {
+        try writeWithCheckedReferences { db in
+            var record = ReconciliationRecord()
+            try Self.applyReversals(db, asOf: asOf, at: timestamp, actor: actor, record: &record)
+            let loaded = try Self.loadSnapshot(db, asOf: asOf)
+            let result = try engine(loaded.snapshot)
+            try Self.recordResult(result, ids: loaded.ids, db: db, at: timestamp, record: &record)
+            if record.allocationsAdded > 0 || record.reversalsApplied > 0 || record.writeOffsProposed > 0 || record.paymentsIdentified > 0 {
+                var detail = JSONText()
+                detail.add("as_of", asOf.description)
+                detail.add("allocations", record.allocationsAdded)
+                detail.add("payments_allocated", record.paymentsAllocated)
+                detail.add("credit_notes_applied", record.creditNotesApplied)
+                detail.add("payments_identified", record.paymentsIdentified)
+                detail.add("writeoffs_proposed", record.writeOffsProposed)
+                detail.add("reversals_applied", record.reversalsApplied)
+                detail.add("allocations_undone", record.allocationsUndone)
+                var amounts = JSONText()
+                for (currency, amount) in record.amounts.sorted(by: { $0.key < $1.key }) { amounts.add(currency.code, amount) }
+                detail.addRaw("amounts", amounts.json)
+                try Self.insertEvent(db, at: timestamp, actor: actor, kind: "reconciliation.run", subjectType: nil,
+                                     subjectId: nil, detail: detail.json, sourceFileId: nil)
+            }
+            return (loaded.snapshot, result, record)
+        }
+    }
+
+    // MARK: Reversals
+
+    private static func applyReversals(_ db: Database, asOf: Day, at timestamp: String, actor: String,
+                                       record: inout ReconciliationRecord) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT r.id, r.payment_ref, r.amount, r.currency, r.customer_id, o.id, o.payment_ref, o.amount, o.currency, o.customer_id,
+                   IFNULL((SELECT SUM(x.amount) FROM payment_reversals x WHERE x.reversed_payment_id = o.id), 0)
+            FROM payments r JOIN payments o ON o.payment_ref = r.reverses
+            WHERE r.amount < 0 AND r.date <= ? AND r.reverses IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM payment_reversals pr WHERE pr.reversal_payment_id = r.id)
+            ORDER BY r.date, r.id
+            """, arguments: [asOf.ordinal])
+        for row in rows {
+            let reversalId: Int64 = row[0], reversalRef: String = row[1], amount: Int64 = row[2]
+            let reversedId: Int64 = row[5], reversedRef: String = row[6], reversedAmount: Int64 = row[7]
+            let alreadyReversed: Int64 = row[10]
+            let currency: String = row[3], reversedCurrency: String = row[8]
+            // Applied only when it can be whole: same currency, not more than what is left to reverse.
+            guard currency == reversedCurrency, reversedAmount > 0, -amount <= reversedAmount - alreadyReversed else { continue }
+            let undone = try Row.fetchAll(db, sql: """
+                SELECT a.id, d.number, a.amount, a.rule, a.confirmed_by FROM allocations a JOIN documents d ON d.id = a.invoice_id
+                WHERE a.payment_id = ? ORDER BY a.id
+                """, arguments: [reversedId])
+            for a in undone {
+                let allocationId: Int64 = a[0]
+                try db.execute(sql: "DELETE FROM allocations WHERE id = ?", arguments: [allocationId])
+                var detail = JSONText()
+                detail.add("payment", reversedRef)
+                detail.add("invoice", a[1] as String)
+                detail.add("amount", a[2] as Int64)
+                detail.add("rule", a[3] as String)
+                if let by: String = a[4] { detail.add("confirmed_by", by) }
+                detail.add("reversed_by", reversalRef)
+                try insertEvent(db, at: timestamp, actor: actor, kind: "allocation.undone", subjectType: "document",
+                                subjectId: a[1] as String, detail: detail.json, sourceFileId: nil)
+                record.allocationsUndone += 1
+            }
+            try db.execute(sql: "INSERT INTO payment_reversals (reversal_payment_id, reversed_payment_id, amount, applied_at) VALUES (?, ?, ?, ?)",
+                           arguments: [reversalId, reversedId, -amount, timestamp])
+            // Both sides belong to the same customer, so that they cancel out in the unapplied credit.
+            let reversalCustomer: String? = row[4], reversedCustomer: String? = row[9]
+            if reversalCustomer == nil, let c = reversedCustomer {
+                try db.execute(sql: "UPDATE payments SET customer_id = ? WHERE id = ?", arguments: [c, reversalId])
+            }
+            var detail = JSONText()
+            detail.add("reversed", reversedRef)
+            detail.add("amount", -amount)
+            detail.add("allocations_undone", undone.count)
+            try insertEvent(db, at: timestamp, actor: actor, kind: "payment.reversed", subjectType: "payment",
+                            subjectId: reversalRef, detail: detail.json, sourceFileId: nil)
+            record.reversalsApplied += 1
+        }
+    }
+
+    // MARK: Inputs
+
+    /// Database ids of what the snapshot names, to record the engine's decisions.
+    struct SnapshotIds {
+        var invoices: [String: (id: Int64, customer: String)] = [:]
+        var creditNotes: [String: Int64] = [:]
+        var payments: [String: (id: Int64, customer: String?)] = [:]
+    }
+
+    static func loadSnapshot(_ db: Database, asOf: Day) throws -> (snapshot: ReconciliationSnapshot, ids: SnapshotIds) {
+        var ids = SnapshotIds()
+        let asOfOrdinal = Int64(asOf.ordinal)
+
+        var invoices: [OpenInvoice] = []
+        var invoiceOpen: [Int64: Int64] = [:]
+        let inv = try RawStatement(db, """
+            SELECT d.id, d.number, d.customer_id, d.currency, d.amount - IFNULL(a.s, 0) - IFNULL(w.s, 0), d.issue_date, d.due_date,
+                   d.payment_reference
+            FROM documents d
+            LEFT JOIN (SELECT invoice_id, SUM(amount) AS s FROM allocations GROUP BY invoice_id) a ON a.invoice_id = d.id
+            LEFT JOIN (SELECT invoice_id, SUM(amount) AS s FROM writeoffs GROUP BY invoice_id) w ON w.invoice_id = d.id
+            WHERE d.kind = 'invoice' AND d.issue_date <= ?
+            ORDER BY d.id
+            """)
+        inv.bind(1, asOfOrdinal)
+        var more = try inv.query()
+        while more {
+            if let currency = inv.currency(3) {
+                let id = inv.int64(0), number = inv.string(1), customer = inv.string(2)
+                let open = max(0, inv.int64(4))
+                invoices.append(OpenInvoice(number: number, customerId: customer, currency: currency, openAmount: open,
+                                            issueDate: Day(ordinal: Int32(truncatingIfNeeded: inv.int64(5))),
+                                            dueDate: inv.int32OrNil(6).map(Day.init(ordinal:)), paymentReference: inv.stringOrNil(7)))
+                ids.invoices[number] = (id, customer)
+                invoiceOpen[id] = open
+            }
+            more = try inv.next()
+        }
+
+        var creditNotes: [OpenCreditNote] = []
+        let notes = try Row.fetchAll(db, sql: """
+            SELECT d.id, d.number, d.customer_id, d.currency,
+                   d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.credit_note_id = d.id), 0),
+                   d.issue_date, o.id
+            FROM documents d LEFT JOIN documents o ON o.number = d.original_invoice AND o.kind = 'invoice'
+            WHERE d.kind = 'credit_note' AND d.issue_date <= ?
+              AND (d.original_invoice IS NULL OR o.id IS NOT NULL)
+            ORDER BY d.id
+            """, arguments: [asOfOrdinal])
+        for n in notes {
+            let remainder: Int64 = n[4]
+            guard remainder > 0, let currency = Currency(n[3] as String) else { continue }
+            // A credit note whose original is still open waits for the exact rule to set it there.
+            if let original: Int64 = n[6], (invoiceOpen[original] ?? 0) > 0 { continue }
+            let number: String = n[1]
+            creditNotes.append(OpenCreditNote(number: number, customerId: n[2], currency: currency, openAmount: remainder,
+                                              issueDate: Day(ordinal: Int32(truncatingIfNeeded: n[5] as Int64))))
+            ids.creditNotes[number] = n[0]
+        }
+
+        let customers = try Row.fetchAll(db, sql: "SELECT id, IFNULL(name, '') FROM customers ORDER BY id").map {
+            PayerCustomer(id: $0[0], name: $0[1])
+        }
+
+        var knowledge = PayerKnowledge()
+        let taught = """
+            p.customer_id IS NOT NULL AND EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id
+                AND (a.confirmed_by IS NOT NULL OR a.rule NOT IN ('\(amountOnlyRules[0])', '\(amountOnlyRules[1])')))
+            """
+        for row in try Row.fetchAll(db, sql: """
+            SELECT DISTINCT p.payer_iban, p.customer_id FROM payments p
+            WHERE p.payer_iban IS NOT NULL AND p.payer_iban <> '' AND \(taught) ORDER BY 1, 2
+            """) {
+            knowledge.ibans.append((row[0], row[1]))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT DISTINCT p.payer_name, p.customer_id FROM payments p
+            WHERE p.payer_name IS NOT NULL AND p.payer_name <> '' AND \(taught) ORDER BY 1, 2
+            """) {
+            knowledge.names.append((row[0], row[1]))
+        }
+
+        var payments: [UnmatchedPayment] = []
+        var pendingReturns: [PendingReturn] = []
+        let pay = try RawStatement(db, """
+            SELECT p.id, p.payment_ref, p.customer_id, p.date,
+                   p.amount - IFNULL((SELECT SUM(x.amount) FROM payment_reversals x WHERE x.reversed_payment_id = p.id), 0)
+                            - IFNULL((SELECT SUM(s.amount) FROM allocations s WHERE s.payment_id = p.id), 0),
+                   p.currency, p.reference, p.invoice_number, p.structured_reference, p.end_to_end_id, p.payer_name, p.payer_iban,
+                   p.reverses, EXISTS (SELECT 1 FROM payment_reversals y WHERE y.reversal_payment_id = p.id)
+            FROM payments p
+            WHERE p.date <= ?
+              AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id
+                              AND (a.rule <> '\(AllocationRule.exactInvoiceNumber.rawValue)' OR a.confirmed_by IS NOT NULL))
+              AND NOT EXISTS (SELECT 1 FROM payment_decisions d WHERE d.payment_id = p.id AND d.decision IN ('refund', 'ignore'))
+            ORDER BY p.date, p.payment_ref
+            """)
+        pay.bind(1, asOfOrdinal)
+        more = try pay.query()
+        while more {
+            let ref = pay.string(1)
+            let remainder = pay.int64(4)
+            if let currency = pay.currency(5) {
+                let date = Day(ordinal: Int32(truncatingIfNeeded: pay.int64(3)))
+                if remainder > 0 {
+                    payments.append(UnmatchedPayment(paymentId: ref, customerId: pay.stringOrNil(2), date: date, remainingAmount: remainder,
+                                                     currency: currency, reference: pay.stringOrNil(6), invoiceNumber: pay.stringOrNil(7),
+                                                     structuredReference: pay.stringOrNil(8), endToEndId: pay.stringOrNil(9),
+                                                     payerName: pay.stringOrNil(10), payerIban: pay.stringOrNil(11)))
+                    ids.payments[ref] = (pay.int64(0), pay.stringOrNil(2))
+                } else if remainder < 0 && pay.int64(13) == 0 {
+                    let reverses = pay.stringOrNil(12)
+                    pendingReturns.append(PendingReturn(
+                        paymentId: ref, date: date, amount: remainder, currency: currency, payerName: pay.stringOrNil(10),
+                        reference: pay.stringOrNil(6),
+                        reason: reverses.map { "reverses \($0): no such payment in the store with that currency and at least this amount left" }
+                            ?? "negative amount (a return or reversal) that names no payment it reverses"))
+                }
+            }
+            more = try pay.next()
+        }
+        let snapshot = ReconciliationSnapshot(invoices: invoices, creditNotes: creditNotes, customers: customers, knowledge: knowledge,
+                                              payments: payments, pendingReturns: pendingReturns)
+        return (snapshot, ids)
+    }
+
+    // MARK: Recording
+
+    private static func recordResult(_ result: ReconciliationResult, ids: SnapshotIds, db: Database, at timestamp: String,
+                                     record: inout ReconciliationRecord) throws {
+        let insert = try RawStatement(db, """
+            INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, currency, rule, evidence, confirmed_by,
+                                     created_at, source_file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
+            """)
+        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
+        var identified = Set<Int64>()
+        var allocatedPayments = Set<Int64>()
+        var appliedNotes = Set<Int64>()
+        func identify(_ paymentId: Int64, _ customer: String) throws {
+            guard identified.insert(paymentId).inserted else { return }
+            setCustomer.bind(1, customer)
+            setCustomer.bind(2, paymentId)
+            try setCustomer.execute()
+            if db.changesCount > 0 { record.paymentsIdentified += 1 }
+        }
+        for a in result.allocations {
+            guard a.amount > 0, let invoice = ids.invoices[a.invoiceNumber] else {
+                throw StoreError.invariant("reconciliation allocated to \(a.invoiceNumber), which it was not given")
+            }
+            insert.bind(1, invoice.id)
+            switch a.source {
+            case let .payment(ref):
+                guard let p = ids.payments[ref] else { throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given") }
+                insert.bind(2, p.id)
+                insert.bindNull(3)
+                allocatedPayments.insert(p.id)
+                if p.customer == nil { try identify(p.id, invoice.customer) }
+            case let .creditNote(number):
+                guard let n = ids.creditNotes[number] else { throw StoreError.invariant("reconciliation applied credit note \(number), which it was not given") }
+                insert.bindNull(2)
+                insert.bind(3, n)
+                appliedNotes.insert(n)
+            }
+            insert.bind(4, a.amount)
+            insert.bind(5, a.currency)
+            insert.bind(6, a.rule.rawValue)
+            insert.bind(7, a.evidence)
+            insert.bind(8, timestamp)
+            try insert.execute()
+            record.allocationsAdded += 1
+            let (sum, overflow) = record.amounts[a.currency, default: 0].addingReportingOverflow(a.amount)
+            if overflow { throw StoreError.overflow("allocated amount in \(a.currency)") }
+            record.amounts[a.currency] = sum
+        }
+        for c in result.unappliedCredits {
+            if let p = ids.payments[c.paymentId], p.customer == nil { try identify(p.id, c.customerId) }
+        }
+        let propose = try RawStatement(db, """
+            INSERT OR IGNORE INTO writeoff_proposals (payment_id, invoice_id, amount, currency, reason, proposed_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for w in result.writeOffProposals {
+            guard let p = ids.payments[w.paymentId], let invoice = ids.invoices[w.invoiceNumber], w.amount > 0 else { continue }
+            propose.bind(1, p.id)
+            propose.bind(2, invoice.id)
+            propose.bind(3, w.amount)
+            propose.bind(4, w.currency)
+            propose.bind(5, w.reason)
+            propose.bind(6, timestamp)
+            try propose.execute()
+            if db.changesCount > 0 { record.writeOffsProposed += 1 }
+        }
+        record.paymentsAllocated = allocatedPayments.count
+        record.creditNotesApplied = appliedNotes.count
+    }
+
+    // MARK: Reports
+
+    /// Every allocation whose payment (or credit note) is dated on or before `asOf`, by date,
+    /// source and invoice: the list is a function of the store and the date, so a rerun
+    /// publishes the same bytes.
+    public func reconciliationAllocations(asOf: Day) throws -> [AllocationLine] {
+        try queue.read { db in
+            var out: [AllocationLine] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT IFNULL(p.payment_ref, c.number), CASE WHEN p.id IS NULL THEN 'credit_note' ELSE 'payment' END,
+                       IFNULL(p.date, c.issue_date) AS day, d.number, a.amount, a.currency, a.rule, a.evidence, a.confirmed_by
+                FROM allocations a
+                JOIN documents d ON d.id = a.invoice_id
+                LEFT JOIN payments p ON p.id = a.payment_id
+                LEFT JOIN documents c ON c.id = a.credit_note_id
+                WHERE IFNULL(p.date, c.issue_date) <= ?
+                ORDER BY day, 1, d.number, a.id
+                """, arguments: [asOf.ordinal])
+            while let r = try rows.next() {
+                guard let currency = Currency(r[5] as String) else { continue }
+                out.append(AllocationLine(source: r[0], sourceKind: r[1], date: Day(ordinal: Int32(truncatingIfNeeded: r[2] as Int64)),
+                                          invoiceNumber: r[3], amount: r[4], currency: currency, rule: r[6], evidence: r[7],
+                                          confirmedBy: r[8]))
+            }
+            return out
+        }
+    }
+
+    /// Write-off proposals still waiting: no write-off recorded for that invoice and payment,
+    /// the payment still allocated to the invoice (not reversed, not moved by a person), and
+    /// the invoice still open by at least the proposed amount.
+    public func pendingWriteOffProposals() throws -> [WriteOffProposalLine] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.payment_ref, d.number, d.customer_id, w.amount, w.currency, w.reason
+                FROM writeoff_proposals w
+                JOIN payments p ON p.id = w.payment_id
+                JOIN documents d ON d.id = w.invoice_id
+                WHERE NOT EXISTS (SELECT 1 FROM writeoffs x WHERE x.invoice_id = w.invoice_id AND x.payment_id = w.payment_id)
+                  AND EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = w.payment_id AND a.invoice_id = w.invoice_id)
+                  AND d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.invoice_id = d.id), 0)
+                      - IFNULL((SELECT SUM(x.amount) FROM writeoffs x WHERE x.invoice_id = d.id), 0) >= w.amount
+                ORDER BY p.date, p.payment_ref, d.number
+                """).compactMap { r in
+                guard let currency = Currency(r[4] as String) else { return nil }
+                return WriteOffProposalLine(paymentId: r[0], invoiceNumber: r[1], customerId: r[2], amount: r[3], currency: currency, reason: r[5])
+            }
+        }
+    }
+}
