@@ -9,12 +9,15 @@ public struct Summary {
     public var home: RelanceHome
     public var ingest: IngestReport?
     public var report: ReportSummary?
+    /// Disputes, litigation, promises and plans: maintenance, tasks, dossiers, decisions.
+    public var collection: CollectionSummary?
 
     public init(asOf: Day, home: RelanceHome) {
         self.asOf = asOf; self.home = home
     }
 
-    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 }
+    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0
+        || (collection?.hasRefusals ?? false) }
 
     public static func printError(_ message: String) {
         FileHandle.standardError.write(Data("relance: error: \(message)\n".utf8))
@@ -58,6 +61,7 @@ public struct Summary {
                     + (a.paymentsIdentified > 0 ? ", \(a.paymentsIdentified) payer(s) identified by the invoice they named" : ""))
             }
         }
+        if let collection { lines += collection.lines() }
         if let report {
             let totals = report.totals.keys.sorted().map { c in
                 "\(MinorUnits.formatFrench(report.totals[c] ?? 0, places: c.minorUnits)) \(c)"
