@@ -60,7 +60,11 @@ public struct DossierClaim: Sendable {
         var note: String?
         for _ in 0..<4 {
             guard through > due else {
-                line.penalty = .zero(f.currency); line.penaltyThrough = through; line.penaltyNote = note
+                // Not late within the days whose rates are known: zero when that is the whole
+                // delay, unknown (nil) when the missing rates cut it short.
+                line.penalty = note == nil ? .zero(f.currency) : nil
+                line.penaltyThrough = note == nil ? through : nil
+                line.penaltyNote = note
                 return
             }
             do {

@@ -19,6 +19,10 @@ public enum LitigationDeadlines {
         /// The stage it follows from and that stage's date.
         public var from: LitigationStage
         public var fromDay: Day
+
+        public init(kind: Kind, day: Day, from: LitigationStage, fromDay: Day) {
+            self.kind = kind; self.day = day; self.from = from; self.fromDay = fromDay
+        }
     }
 
     /// The deadlines still running after the recorded stages (in date order of recording).
