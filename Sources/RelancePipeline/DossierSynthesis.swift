@@ -5,8 +5,8 @@ import RelanceStore
 /// `synthese.pdf` of a litigation dossier: the claim in one page for the partner — amounts,
 /// penalties and indemnities, stages, the recommended route by the rules of legal.md §6
 /// (`ClaimRoute`), whether a lawyer is required, and the limitation date.
-enum DossierSynthesis {
-    static func recommendation(data: LitigationDossierData, claim: DossierClaim, company: CompanyIdentity?, urgentWithinDays: Int) -> ClaimRoute.Recommendation {
+public enum DossierSynthesis {
+    public static func recommendation(data: LitigationDossierData, claim: DossierClaim, company: CompanyIdentity?, urgentWithinDays: Int) -> ClaimRoute.Recommendation {
         let penalties = claim.penaltyTotal[.eur] ?? 0
         let contested = !data.disputed.isEmpty || data.litigationCase.stages.contains { $0.stage == .opposition }
         return ClaimRoute.recommend(ClaimRoute.Input(

@@ -72,7 +72,9 @@ enum DossierWorkbook {
             entries.append((s.day, 2, [.date(s.day), .text("contentieux"), .text(s.stage.frenchLabel), .text(s.reference ?? ""),
                                        .text(s.comment ?? ""), .empty, .empty]))
         }
-        for e in data.history {
+        // The journal of exchanges, without the records of earlier builds of this very dossier,
+        // so that rebuilding an unchanged case gives the same bytes.
+        for e in data.history where e.kind != "litigation.dossier" {
             let day = Day.parse(String(e.at.prefix(10))) ?? asOf
             entries.append((day, 3, [.date(day), .text("journal: \(e.kind)"), .text(e.actor), .text(e.subjectId ?? ""),
                                      .text(e.detail ?? ""), .empty, .empty]))
