@@ -31,11 +31,12 @@ public struct CollectionSummary: Sendable {
             out.append("Collection maintenance: " + parts.joined(separator: ", "))
         }
         if let t = tasks { out.append("Tasks: \(t.tasks.count) (\(t.dueCount) due) → \(t.file.path)") }
-        for d in dossiers {
+        for d in dossiers.prefix(10) {
             out.append("Dossier \(d.caseId) (\(d.customerId)): \(d.archive.path)\(d.encrypted ? " [AES-256]" : ""), "
-                       + (d.attached ? "attached to" : "too large to attach, named in") + " \(d.transmittal.lastPathComponent)")
-            for m in d.missing.prefix(5) { out.append("        missing: \(m)") }
+                       + (d.attached ? "attached to" : "too large to attach, named in") + " \(d.transmittal.lastPathComponent)"
+                       + (d.missing.isEmpty ? "" : "; \(d.missing.count) piece(s) missing, listed in its synthese.pdf"))
         }
+        if dossiers.count > 10 { out.append("Dossiers: \(dossiers.count - 10) more in \(dossiers[0].archive.deletingLastPathComponent().path)") }
         return out
     }
 }

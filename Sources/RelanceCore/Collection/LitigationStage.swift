@@ -31,8 +31,9 @@ public enum LitigationStage: String, Sendable, CaseIterable, Comparable {
     /// The case is over (see the outcome).
     case closed
 
+    /// Order of the procedure as listed (for sorting and display only; transitions use `allowedNext`).
     public static func < (l: LitigationStage, r: LitigationStage) -> Bool {
-        allCases.firstIndex(of: l)! < allCases.firstIndex(of: r)!
+        (allCases.firstIndex(of: l) ?? 0) < (allCases.firstIndex(of: r) ?? 0)
     }
 
     /// The stages that may be recorded after this one (`closed` is reached by closing the case).
