@@ -43,6 +43,19 @@ import RelanceTestSupport
         #expect(journal.count == path.count)
     }
 
+    /// The référé-provision branch: transmitted → summary_provision → judgment → enforcement.
+    @Test func throughTheReferePath() throws {
+        let h = try CollectionHome()
+        #expect(try h.act("litigation_open", ["customer_id": "C3", "partner": "etude-roux", "invoices": "F-7", "date": "2026-10-01"]).isApplied)
+        for (stage, date) in [("référé-provision", "2026-10-05"), ("jugement", "2026-10-30"), ("execution_forcee", "2026-11-10")] {
+            #expect(try h.act("litigation_stage", ["customer_id": "C3", "stage": stage, "date": date]).isApplied, "stage \(stage)")
+        }
+        #expect(try h.act("litigation_close", ["customer_id": "C3", "outcome": "recovered", "amount": "450"]).isApplied)
+        let k = try #require(try h.home.store().litigationCases().first)
+        #expect(k.stages.map(\.stage) == [.transmitted, .summaryProvision, .judgment, .enforcement, .closed])
+        #expect(k.outcome == "recovered" && k.recoveredAmount == 45_000)
+    }
+
     @Test func illegalTransitionsAndDatesAreRefused() throws {
         let h = try CollectionHome()
         #expect(try h.act("litigation_open", ["customer_id": "C1", "partner": "cabinet-martin", "invoices": "F-1|F-2"]).isApplied)
@@ -88,6 +101,15 @@ import RelanceTestSupport
         #expect(inv.dropFirst().map { [$0[0], $0[2], $0[4], $0[12]] } == [["L20260901-1", "injunction_served", "F-5", "15000.00"]])
         let cus = try h.csvRows("outbox/reports/\(CollectionHome.asOf)/litigation-customers.csv")
         #expect(cus.dropFirst().map { [$0[0], $0[1], $0[3], $0[4], $0[10], $0[13]] } == [["L20260901-1", "C2", "etude-roux", "open", "1", "15000.00"]])
+        if let py = ProcessRunner.python3 {
+            let r = try ProcessRunner.run(py, ["-c", """
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1]).active
+            rows = list(ws.iter_rows(values_only=True))
+            print(len(rows), rows[1][0], rows[1][4], rows[1][12], rows[1][13])
+            """, h.home.outbox.appendingPathComponent("reports/\(CollectionHome.asOf)/litigation-invoices.xlsx").path])
+            #expect(r.output == "2 L20260901-1 F-5 15000 81\n", "\(r.output)")
+        }
         let aged = try h.home.report(CollectionHome.asOf)
         #expect(aged.contains("C2,Müller GmbH,EUR,0.00,0.00,0.00,15000.00,0.00,0.00,15000.00,0.00,15000.00"))
     }
