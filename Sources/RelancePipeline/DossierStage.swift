@@ -76,8 +76,12 @@ public enum DossierStage {
             used.insert(candidate.lowercased())
             entries.append((candidate, bytes, description))
         }
+        /// One path component from a stored name (attachment, invoice number): no separators,
+        /// control characters or dot-only names, which the archive writer refuses.
         func safe(_ s: String) -> String {
-            String(s.map { $0 == "/" || $0 == "\\" || $0.isNewline || $0 == ":" ? "_" : $0 }).trimmingCharacters(in: .whitespaces)
+            let cleaned = String(s.map { $0 == "/" || $0 == "\\" || $0 == ":" || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "_" : $0 })
+                .trimmingCharacters(in: .whitespaces)
+            return cleaned.isEmpty || cleaned.allSatisfy({ $0 == "." }) ? "piece" : cleaned
         }
 
         add("creances.xlsx", try DossierWorkbook.build(data: data, claim: claim, company: company, asOf: ctx.asOf), "créances, débiteur, historique")

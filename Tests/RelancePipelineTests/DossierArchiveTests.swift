@@ -195,6 +195,15 @@ import RelanceTestSupport
         #expect(mail.contains("outbox/dossiers/2026-11-20/C1-L20261120-1.zip"))
     }
 
+    @Test func hostileAttachmentNamesBecomeSafeEntries() throws {
+        let h = try CollectionHome()
+        try h.execute("INSERT INTO attachments (document_number, file_name, media_type, sha256, content) VALUES ('F-5', '..', 'application/pdf', 'a', x'25504446')")
+        try h.execute("INSERT INTO attachments (document_number, file_name, media_type, sha256, content) VALUES ('F-5', '../../etc/passwd', 'text/plain', 'b', x'41')")
+        #expect(try h.act("litigation_open", ["customer_id": "C2", "partner": "cabinet-martin", "invoice_number": "F-5"]).isApplied)
+        let out = try #require(try DossierStage.run(try h.context(), store: try h.home.store(), customerId: "C2", passphrase: nil).first)
+        #expect(out.entries.filter { $0.hasPrefix("factures/") }.sorted() == ["factures/F-5/.._.._etc_passwd", "factures/F-5/piece"])
+    }
+
     @Test func crossBorderAndLargeClaimRoutes() throws {
         let h = try CollectionHome()
         #expect(try h.act("litigation_open", ["customer_id": "C2", "partner": "cabinet-martin", "invoice_number": "F-5"]).isApplied)
