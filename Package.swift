@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "relance-ingest", targets: ["relance-ingest"]),
         .executable(name: "relance-report", targets: ["relance-report"]),
         .executable(name: "relance-reconcile", targets: ["relance-reconcile"]),
+        .executable(name: "relance-dossier", targets: ["relance-dossier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -65,6 +66,7 @@ let package = Package(
         .executableTarget(name: "relance-ingest", dependencies: ["RelanceCommands"]),
         .executableTarget(name: "relance-report", dependencies: ["RelanceCommands"]),
         .executableTarget(name: "relance-reconcile", dependencies: ["RelanceCommands"]),
+        .executableTarget(name: "relance-dossier", dependencies: ["RelanceCommands"]),
 
         // Benchmarks: generators' consumers and timing harnesses behind `make bench`.
         .executableTarget(

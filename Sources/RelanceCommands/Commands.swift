@@ -40,6 +40,9 @@ public struct ReportCommand: ParsableCommand {
     public func run() throws {
         try StageRunner.run(options, actor: "relance-report") { ctx, store, summary in
             summary.report = try ReportStage.run(ctx, store: store)
+            var collection = CollectionSummary()
+            collection.exports = try LitigationExportStage.run(ctx, store: store)
+            summary.collection = collection
         }
     }
 }
@@ -48,7 +51,7 @@ public struct ReportCommand: ParsableCommand {
 public struct RunCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage in order: ingest, reconciliation, then reports.")
+        abstract: "Run every stage in order: ingest, reconciliation, collection maintenance, dossiers and tasks, then reports.")
 
     @OptionGroup public var options: StageOptions
 
@@ -58,7 +61,13 @@ public struct RunCommand: ParsableCommand {
         try StageRunner.run(options, actor: "relance-run") { ctx, store, summary in
             summary.ingest = try IngestStage.run(ctx, store: store)
             summary.reconcile = try ReconcileStage.run(ctx, store: store)
+            let maintenance = try CollectionMaintenanceStage.run(ctx, store: store)
+            var collection = try DossierCommand.stage(ctx, store: store, customer: nil)
+            collection.maintenance = maintenance
+            collection.tasks = try TasksStage.run(ctx, store: store)
             summary.report = try ReportStage.run(ctx, store: store)
+            collection.exports = try LitigationExportStage.run(ctx, store: store)
+            summary.collection = collection
         }
     }
 }
@@ -72,7 +81,8 @@ public struct RelanceCommand: ParsableCommand {
         Drop ERP and bank exports into inbox/, run `relance run`, collect results from outbox/.
         Every subcommand accepts --home, --inbox, --outbox, --store, --config and --as-of.
         """,
-        subcommands: [RunCommand.self, IngestCommand.self, ReconcileCommand.self, ReportCommand.self])
+        subcommands: [RunCommand.self, IngestCommand.self, ReconcileCommand.self, ReportCommand.self,
+                      DisputeCommand.self, LitigationCommand.self, PromiseCommand.self, ShowCommand.self, DossierCommand.self])
 
     public init() {}
 }

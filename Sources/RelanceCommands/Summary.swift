@@ -13,6 +13,8 @@ public struct Summary {
     public var decisions: [String] = []
     public var refusedDecisions: [String] = []
     public var report: ReportSummary?
+    /// Disputes, litigation, promises and plans: maintenance, tasks, dossiers, decisions.
+    public var collection: CollectionSummary?
 
     public init(asOf: Day, home: RelanceHome) {
         self.asOf = asOf; self.home = home
@@ -20,6 +22,7 @@ public struct Summary {
 
     public var hasRejections: Bool {
         (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 || !refusedDecisions.isEmpty
+            || (collection?.hasRefusals ?? false)
     }
 
     public static func printError(_ message: String) {
@@ -75,6 +78,7 @@ public struct Summary {
             lines.append(s)
             lines.append("Reconciliation files: \(r.folder.path)")
         }
+        if let collection { lines += collection.lines() }
         if let report {
             let totals = report.totals.keys.sorted().map { c in
                 "\(MinorUnits.formatFrench(report.totals[c] ?? 0, places: c.minorUnits)) \(c)"

@@ -46,6 +46,8 @@ public struct RelanceConfig: Sendable, Equatable {
     public var fec = FECOptions()
     public var maxErrorsListed: Int = 100
     public var reconciliation = ReconciliationConfiguration()
+    /// `disputes:` (categories), `partners:` and `litigation:` (see `DisputeSettings`).
+    public var disputes = DisputeSettings()
 
     public init() {}
 
@@ -71,7 +73,9 @@ public struct RelanceConfig: Sendable, Equatable {
         guard let node else { return config }
         guard let root = node as? [String: Any] else { throw ConfigError(path: path, message: "the top level must be a mapping") }
         let r = Reader(path: path)
-        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest", "reconciliation"], at: "")
+        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest",
+                               "reconciliation", "disputes", "partners", "litigation"], at: "")
+        config.disputes = try DisputeSettings.parse(root, path: path)
         if let c = root["company"] {
             let m = try r.mapping(c, at: "company")
             try r.allowOnly(m, ["name", "siren", "vat_number", "iban", "address", "email", "timezone"], at: "company")

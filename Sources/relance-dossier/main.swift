@@ -1,0 +1,3 @@
+import RelanceCommands
+
+DossierTool.main()
