@@ -158,7 +158,7 @@ extension InputRejection {
 /// Reads the inbox's files one ahead: while file i commits on the caller's thread (SQLite,
 /// one core), file i + 1 is read and parsed on a second thread (the other core). At most one
 /// read runs ahead, so at most two parsed files are held at once.
-private final class FileReadAhead: Sendable {
+private final class FileReadAhead {
     /// One read on its thread; the semaphore publishes the result to the waiting caller.
     private final class Pending: @unchecked Sendable {
         private var result: Result<IngestStage.ReadFile, any Error>?
@@ -184,10 +184,8 @@ private final class FileReadAhead: Sendable {
 
     private let files: [URL]
     private let ctx: RunContext
-    private let started = Started()
-
-    /// The reads under way, by file index; only the caller's thread touches it.
-    private final class Started: @unchecked Sendable { var pending: [Int: Pending] = [:] }
+    /// The reads under way, by file index. Only the caller's thread touches it.
+    private var pending: [Int: Pending] = [:]
 
     init(_ files: [URL], ctx: RunContext) {
         self.files = files
@@ -196,10 +194,10 @@ private final class FileReadAhead: Sendable {
 
     /// File `i` read and parsed (waiting for it if needed), after starting the read of `i + 1`.
     func take(_ i: Int) throws -> IngestStage.ReadFile {
-        let pending = started.pending.removeValue(forKey: i) ?? Pending(files[i], ctx: ctx)
-        if i + 1 < files.count, started.pending[i + 1] == nil {
-            started.pending[i + 1] = Pending(files[i + 1], ctx: ctx)
+        let current = pending.removeValue(forKey: i) ?? Pending(files[i], ctx: ctx)
+        if i + 1 < files.count, pending[i + 1] == nil {
+            pending[i + 1] = Pending(files[i + 1], ctx: ctx)
         }
-        return try pending.wait()
+        return try current.wait()
     }
 }
