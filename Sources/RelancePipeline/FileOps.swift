@@ -83,6 +83,18 @@ public enum FileOps {
         }
     }
 
+    /// The first `count` bytes of a file (fewer if shorter): enough to recognise its kind
+    /// without reading a 100 MB export twice.
+    public static func readHead(_ url: URL, count: Int) throws -> [UInt8] {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            return [UInt8](try handle.read(upToCount: count) ?? Data())
+        } catch {
+            throw FileOpsError(message: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+    }
+
     /// Lower-case hex SHA-256, the identity of a file's content.
     public static func sha256Hex(_ bytes: [UInt8]) -> String { ContentDigest.sha256Hex(bytes) }
 }

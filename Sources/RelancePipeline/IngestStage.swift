@@ -58,17 +58,17 @@ public enum IngestStage {
         var actionFiles: [URL] = []
         var claimed: Set<String> = []
         for url in all {
-            let bytes = try FileOps.readBytes(url)
-            guard ActionStage.kind(of: bytes) != nil else { continue }
+            guard ActionStage.kind(of: try FileOps.readHead(url, count: 4096)) != nil else { continue }
             actionFiles.append(url)
-            claimed.formUnion(ActionStage.claimedFiles(bytes, fileName: url.lastPathComponent, ctx: ctx, registry: registry))
+            claimed.formUnion(ActionStage.claimedFiles(try FileOps.readBytes(url), fileName: url.lastPathComponent, ctx: ctx, registry: registry))
         }
         let actionNames = Set(actionFiles.map(\.lastPathComponent))
         let files = all.filter { !actionNames.contains($0.lastPathComponent) && !claimed.contains($0.lastPathComponent) }
         let total = files.count + actionFiles.count
+        let reads = FileReadAhead(files, ctx: ctx)
         for (i, url) in files.enumerated() {
             ctx.progress.step(i, of: total, url.lastPathComponent)
-            report.files.append(try ingest(url, ctx: ctx, store: store))
+            report.files.append(try ingest(url, ctx: ctx, store: store, read: reads.take(i)))
         }
         ctx.progress.step(files.count, of: total, "allocating payments")
         let terms = ctx.config
@@ -116,21 +116,26 @@ public enum IngestStage {
     }
 
     static func ingest(_ url: URL, ctx: RunContext, store: Store) throws -> FileReport {
+        try ingest(url, ctx: ctx, store: store, read: read(url, ctx: ctx))
+    }
+
+    /// Commits a file read by `read(_:ctx:)` (possibly on another thread, while the previous
+    /// file was committing), or archives it when the store already has its bytes, or rejects it.
+    private static func ingest(_ url: URL, ctx: RunContext, store: Store, read: ReadFile) throws -> FileReport {
         let name = url.lastPathComponent
-        let bytes = try FileOps.readBytes(url)
-        let sha = FileOps.sha256Hex(bytes)
-        let info = IngestedFileInfo(sha256: sha, name: name, size: Int64(bytes.count), format: "")
-        if try store.fileOutcome(sha256: sha) == .ingested {
+        if try store.fileOutcome(sha256: read.info.sha256) == .ingested {
             try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
             return FileReport(name: name, format: "", outcome: .alreadyIngested, records: 0, issues: [], stats: nil)
         }
         let batch: IngestBatch
-        do {
-            batch = try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
-        } catch {
-            return try reject(url, info: info, format: InputFormats.detect(bytes).rawValue, issues: error.issues.map(\.description) + error.omittedLine, ctx: ctx, store: store)
+        switch read.batch {
+        case let .success(b):
+            batch = b
+        case let .failure(error):
+            return try reject(url, info: read.info, format: read.detectedFormat,
+                              issues: error.issues.map(\.description) + error.omittedLine, ctx: ctx, store: store)
         }
-        var fileInfo = info
+        var fileInfo = read.info
         fileInfo.format = batch.format
         let stats: IngestStats
         do {
@@ -142,6 +147,29 @@ public enum IngestStage {
         }
         try FileOps.move(url, into: ctx.home.archiveFolder(processedOn: ctx.processingDay.description))
         return FileReport(name: name, format: batch.format, outcome: .ingested, records: batch.recordCount, issues: batch.notes, stats: stats)
+    }
+
+    /// A file read, hashed and parsed, before anything touches the store.
+    fileprivate struct ReadFile: Sendable {
+        var info: IngestedFileInfo
+        /// What the bytes look like, for the report of a file that did not parse.
+        var detectedFormat: String
+        var batch: Result<IngestBatch, InputRejection>
+    }
+
+    /// Reads, hashes and parses one file. Touches neither the store nor the inbox, so it can
+    /// run on another thread. A file the store already holds is parsed for nothing (the check
+    /// needs the store); that costs CPU on a spare core, not time.
+    fileprivate static func read(_ url: URL, ctx: RunContext) throws -> ReadFile {
+        let name = url.lastPathComponent
+        let bytes = try FileOps.readBytes(url)
+        let info = IngestedFileInfo(sha256: FileOps.sha256Hex(bytes), name: name, size: Int64(bytes.count), format: "")
+        do {
+            let batch = try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
+            return ReadFile(info: info, detectedFormat: "", batch: .success(batch))
+        } catch {
+            return ReadFile(info: info, detectedFormat: InputFormats.detect(bytes).rawValue, batch: .failure(error))
+        }
     }
 
     /// Quarantines a file: its report first, then the file beside it, then the store's record.
@@ -159,4 +187,51 @@ public enum IngestStage {
 
 extension InputRejection {
     var omittedLine: [String] { omitted > 0 ? ["… and \(omitted) more problems"] : [] }
+}
+
+/// Reads the inbox's files one ahead: while file i commits on the caller's thread (SQLite,
+/// one core), file i + 1 is read and parsed on a second thread (the other core). At most one
+/// read runs ahead, so at most two parsed files are held at once.
+private final class FileReadAhead {
+    /// One read on its thread; the semaphore publishes the result to the waiting caller.
+    private final class Pending: @unchecked Sendable {
+        private var result: Result<IngestStage.ReadFile, any Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ url: URL, ctx: RunContext) {
+            // Parsers keep small stacks, but a secondary thread's default is only 512 KiB on
+            // some platforms: ask for the main thread's 8 MiB.
+            let thread = Thread { [self] in
+                result = Result { try IngestStage.read(url, ctx: ctx) }
+                done.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        func wait() throws -> IngestStage.ReadFile {
+            done.wait()
+            guard let result else { preconditionFailure("a read signalled without a result") }
+            return try result.get()
+        }
+    }
+
+    private let files: [URL]
+    private let ctx: RunContext
+    /// The reads under way, by file index. Only the caller's thread touches it.
+    private var pending: [Int: Pending] = [:]
+
+    init(_ files: [URL], ctx: RunContext) {
+        self.files = files
+        self.ctx = ctx
+    }
+
+    /// File `i` read and parsed (waiting for it if needed), after starting the read of `i + 1`.
+    func take(_ i: Int) throws -> IngestStage.ReadFile {
+        let current = pending.removeValue(forKey: i) ?? Pending(files[i], ctx: ctx)
+        if i + 1 < files.count, pending[i + 1] == nil {
+            pending[i + 1] = Pending(files[i + 1], ctx: ctx)
+        }
+        return try current.wait()
+    }
 }

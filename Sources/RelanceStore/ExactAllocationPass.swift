@@ -74,6 +74,8 @@ final class ExactAllocationPass {
     private var notInvoices = Set<String>()
     /// True when every invoice is in `byNumber`: a miss needs no query.
     private var complete = false
+    /// Byte lengths of the invoice numbers, once `complete`.
+    private var lengths = InvoiceNumberLengths()
     /// True when the allocations table was empty at the start: nothing is allocated yet.
     private let startedEmpty: Bool
 
@@ -116,10 +118,13 @@ final class ExactAllocationPass {
 
     /// The index in `invoices` of the invoice with this number, nil when no invoice has it.
     private func invoice(_ number: Substring) throws -> Int? {
-        let key = String(number)
+        try invoice(key: String(number))
+    }
+
+    private func invoice(key: String) throws -> Int? {
         if let i = byNumber[key] { return i }
         if complete || notInvoices.contains(key) { return nil }
-        lookup.bind(1, number)
+        lookup.bind(1, key)
         guard try lookup.query() else {
             notInvoices.insert(key)
             return nil
@@ -161,11 +166,13 @@ final class ExactAllocationPass {
                 if sumsLeft && sums.int64(0) == id { open -= sums.int64(1) }
                 invoices.append(Invoice(id: id, customerId: docs.string(2), currency: currency, open: open))
                 byNumber[docs.string(1)] = invoices.count - 1
+                docs.withText(1) { lengths.note($0) }
             }
             row = try docs.next()
         }
         if sumsLeft { sums.finish() }
         complete = true
+        lengths.activate()
     }
 
     // MARK: Payments
@@ -203,13 +210,17 @@ final class ExactAllocationPass {
     }
 
     /// Core's `ExactReferenceAllocator.namedInvoices`, resolved to invoice indexes. Core works
-    /// on Characters, whose grapheme breaking costs microseconds per reference; for the common
-    /// shapes (an invoice number without surrounding blanks, an ASCII reference) the same
-    /// answer is computed on bytes, where a Character is a byte and the separators are the
-    /// same. Anything else goes through Core. Returns whether the invoice_number field named them.
-    private func namedInvoices(_ p: Candidate, into out: inout [(index: Int?, number: String)]) throws -> Bool {
+    /// on Characters, whose grapheme breaking costs microseconds per reference; when every
+    /// scalar of the text is below U+0300 (ASCII and the Latin letters of French names: É, Ê,
+    /// Œ…) the same answer is computed on UTF-8 bytes (`ReferenceTokens`). Below U+0300 no
+    /// scalar extends or prepends to a neighbour, so each Character is one scalar (CR LF
+    /// aside, which is no separator), and the only separators are the ASCII ones and NBSP
+    /// (U+037E, which Swift deems equal to `;`, is above the bound). Anything else goes
+    /// through Core. Returns whether the invoice_number field named them.
+    private func namedInvoices(invoiceNumber: String?, reference: String?,
+                               into out: inout [(index: Int?, number: String)]) throws -> Bool {
         out.removeAll(keepingCapacity: true)
-        if let field = p.invoiceNumber, !field.isEmpty {
+        if let field = invoiceNumber, !field.isEmpty {
             let bytes = field.utf8
             let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 >= 0x80 }
             var number = field
@@ -217,41 +228,34 @@ final class ExactAllocationPass {
                 number = field.trimmingBlanks()
             }
             if !number.isEmpty {
-                out.append((try invoice(Substring(number)), number))
+                out.append((try invoice(key: number), number))
                 return true
             }
         }
-        guard let reference = p.reference else { return false }
-        let utf8 = reference.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            var start = utf8.startIndex
-            var i = start
-            func token(_ a: String.Index, _ b: String.Index) throws {
-                guard a < b else { return }
-                let sub = Substring(utf8[a..<b])
-                guard let index = try invoice(sub) else { return }
-                if out.contains(where: { $0.index == index && $0.number.utf8.elementsEqual(sub.utf8) }) { return }
-                out.append((index, String(sub)))
-            }
-            while i < utf8.endIndex {
-                switch utf8[i] {
-                case 0x20, 0x09, 0x2C, 0x3B, 0x3A, 0x7C, 0x28, 0x29:  // blank , ; : | ( )
-                    try token(start, i)
-                    start = utf8.index(after: i)
-                default:
-                    break
-                }
-                i = utf8.index(after: i)
-            }
-            try token(start, utf8.endIndex)
-            return false
-        }
+        guard var reference else { return false }
         var lookupError: Error?
+        let handled = reference.withUTF8 { bytes -> Bool in
+            ReferenceTokens.forEach(in: bytes) { token, ascii in
+                guard lookupError == nil, ascii ? lengths.mayHold(token.count) : true else { return }
+                let text = String(decoding: token, as: UTF8.self)
+                do {
+                    guard let index = try invoice(key: text) else { return }
+                    // Seen already: the same invoice named twice (Core drops the repeat).
+                    if out.contains(where: { $0.index == index }) { return }
+                    out.append((index, text))
+                } catch {
+                    lookupError = error
+                }
+            }
+        }
+        if let lookupError { throw lookupError }
+        if handled { return false }
+        out.removeAll(keepingCapacity: true)
         let named = ExactReferenceAllocator.namedInvoices(invoiceNumber: nil, reference: reference) { token in
             do { return try self.invoice(token) != nil } catch { lookupError = error; return false }
         }
         if let lookupError { throw lookupError }
-        for number in named { out.append((try invoice(Substring(number)), number)) }
+        for number in named { out.append((try invoice(key: number), number)) }
         return false
     }
 
@@ -260,8 +264,11 @@ final class ExactAllocationPass {
         var targets: [Int] = []
         var targetNumbers: [String] = []
         var named: [(index: Int?, number: String)] = []
-        for p in candidates {
-            let fromField = try namedInvoices(p, into: &named)
+        for c in candidates.indices {
+            let fromField = try namedInvoices(invoiceNumber: candidates[c].invoiceNumber, reference: candidates[c].reference,
+                                              into: &named)
+            let p = (id: candidates[c].id, customerId: candidates[c].customerId, remainder: candidates[c].remainder,
+                     currency: candidates[c].currency)
             guard !named.isEmpty else { continue }
             var customer = p.customerId
             opens.removeAll(keepingCapacity: true)
@@ -350,7 +357,7 @@ final class ExactAllocationPass {
             row = try query.next()
         }
         for note in notes {
-            guard let i = try invoice(Substring(note.original)) else { continue }
+            guard let i = try invoice(key: note.original) else { continue }
             let inv = invoices[i]
             guard inv.currency == note.currency, inv.customerId == note.customerId, inv.open > 0 else { continue }
             let take = min(inv.open, note.remainder)

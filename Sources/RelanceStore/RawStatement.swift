@@ -183,6 +183,12 @@ final class RawStatement {
 
     func stringOrNil(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
+    /// The bytes of a text column, valid only inside `body`.
+    func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let p = sqlite3_column_text(handle, column) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))))
+    }
+
     /// Whether a text column equals `value`, without building a String.
     func text(_ column: Int32, equals value: StaticString) -> Bool {
         guard let p = sqlite3_column_text(handle, column) else { return false }
