@@ -13,13 +13,20 @@ import RelanceCore
 /// A batch id the store does not know is linked to a stored customer, in this order:
 /// 1. an earlier link (journal event `customer.linked`, so the next file of the same source
 ///    lands on the same customer without matching again);
-/// 2. the same SIREN (a SIRET's first 9 digits; a French VAT number `FRkk` + SIREN also gives
-///    it), when exactly one stored customer has it — or exactly one has the same SIRET;
-/// 3. the same intra-EU VAT number, when exactly one stored customer has it;
-/// 4. a document number of the batch already stored for one other customer ("numéro de
+/// 2. a document number of the batch already stored for one other customer ("numéro de
 ///    facture": unique per issuer, so the same number means the same buyer). This is how an
-///    FEC auxiliary account, which carries no SIREN, joins the customer of an invoice that
-///    a customers file or an e-invoice brought first.
+///    FEC auxiliary account, which carries no SIREN, joins the customer of an invoice that a
+///    customers file or an e-invoice brought first. It comes before the SIREN because the
+///    stored document decides anyway: linking elsewhere would make the batch's copy of it
+///    conflict ("document … is already stored for customer …") and reject the file;
+/// 3. the same SIREN (a SIRET's first 9 digits; a French VAT number `FRkk` + SIREN also gives
+///    it), when exactly one stored customer has it — or exactly one has the same SIRET;
+/// 4. the same intra-EU VAT number, when exactly one stored customer has it.
+///
+/// Names are not matched: "Dupont SARL" and "Dupont SAS" are two companies. So an FEC that
+/// arrives before any invoice it shares with a customers file or an e-invoice creates its
+/// auxiliary accounts as customers of their own; a later e-invoice of one of its invoices then
+/// joins that account (rule 2) and gives it its SIREN.
 ///
 /// Several stored customers with the same SIREN (two accounts the ERP keeps on purpose) are
 /// not guessed between: the batch id stays a customer of its own. Ids the store knows are never
@@ -134,6 +141,21 @@ enum CustomerIdentity {
                 links[id] = Link(stored: stored, matchedBy: "earlier link", value: id, isNew: false)
                 continue
             }
+            // The same document number already stored for exactly one other customer.
+            var owner: String?
+            var evidence = ""
+            var agree = true
+            for number in documentsOf[id] ?? [] {
+                documentCustomer.bind(1, number)
+                guard try documentCustomer.query() else { continue }
+                let c = documentCustomer.string(0)
+                documentCustomer.finish()
+                if owner == nil { owner = c; evidence = number } else if owner != c { agree = false; break }
+            }
+            if agree, let owner {
+                links[id] = Link(stored: owner, matchedBy: "document_number", value: evidence, isNew: true)
+                continue
+            }
             if sirens[id] != nil || vats[id] != nil, identity == nil { identity = try StoredIdentities(db) }
             if let siren = sirens[id], let candidates = identity?.bySiren[siren] {
                 if candidates.count == 1 {
@@ -151,20 +173,6 @@ enum CustomerIdentity {
             if let vat = vats[id], let candidates = identity?.byVat[vat], candidates.count == 1 {
                 links[id] = Link(stored: candidates[0], matchedBy: "vat_number", value: vat, isNew: true)
                 continue
-            }
-            // The same document number already stored for exactly one other customer.
-            var owner: String?
-            var evidence = ""
-            var agree = true
-            for number in documentsOf[id] ?? [] {
-                documentCustomer.bind(1, number)
-                guard try documentCustomer.query() else { continue }
-                let c = documentCustomer.string(0)
-                documentCustomer.finish()
-                if owner == nil { owner = c; evidence = number } else if owner != c { agree = false; break }
-            }
-            if agree, let owner {
-                links[id] = Link(stored: owner, matchedBy: "document_number", value: evidence, isNew: true)
             }
         }
         guard !links.isEmpty else { return }
