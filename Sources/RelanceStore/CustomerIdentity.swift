@@ -13,7 +13,8 @@ import RelanceCore
 /// A batch id the store does not know is linked to a stored customer, in this order:
 /// 1. an earlier link (journal event `customer.linked`, so the next file of the same source
 ///    lands on the same customer without matching again);
-/// 2. a document number of the batch already stored for one other customer ("numéro de
+/// 2. for an FEC or an e-invoice (sources that do not use the ERP's customer codes), a
+///    document number of the batch already stored for one other customer ("numéro de
 ///    facture": unique per issuer, so the same number means the same buyer). This is how an
 ///    FEC auxiliary account, which carries no SIREN, joins the customer of an invoice that a
 ///    customers file or an e-invoice brought first. It comes before the SIREN because the
@@ -135,6 +136,7 @@ enum CustomerIdentity {
         var documentsOf: [String: [String]] = [:]
         for d in batch.documents { documentsOf[d.customerId, default: []].append(d.number) }
         let documentCustomer = try RawStatement(db, "SELECT customer_id FROM documents WHERE number = ?")
+        let foreignIds = speaksForeignIds(batch.format)
 
         for id in unknown {
             if let stored = earlier[id] {
@@ -142,6 +144,7 @@ enum CustomerIdentity {
                 continue
             }
             // The same document number already stored for exactly one other customer.
+            guard foreignIds else { continue }
             var owner: String?
             var evidence = ""
             var agree = true
@@ -156,6 +159,8 @@ enum CustomerIdentity {
                 links[id] = Link(stored: owner, matchedBy: "document_number", value: evidence, isNew: true)
                 continue
             }
+        }
+        for id in unknown where links[id] == nil {
             if sirens[id] != nil || vats[id] != nil, identity == nil { identity = try StoredIdentities(db) }
             if let siren = sirens[id], let candidates = identity?.bySiren[siren] {
                 if candidates.count == 1 {
@@ -186,6 +191,14 @@ enum CustomerIdentity {
             try journal.append(kind: linkEvent, subjectType: "customer", subjectId: link.stored, detail: detail.json)
         }
         try rewrite(&batch, links: links.mapValues(\.stored), db: db)
+    }
+
+    /// Whether the batch names customers otherwise than the ERP does: an FEC by its auxiliary
+    /// accounts, an e-invoice by the buyer's SIREN or VAT number. Only such a source links by a
+    /// shared document number: in the ERP's own exports (CSV) the customer code is the key, and
+    /// an invoice number stored for another code is a conflict that rejects the file.
+    static func speaksForeignIds(_ format: String) -> Bool {
+        format == "FEC" || format.hasPrefix("UBL") || format.hasPrefix("CII") || format == "PDF"
     }
 
     /// `alias → stored id` from the journal; the latest link of an alias wins.

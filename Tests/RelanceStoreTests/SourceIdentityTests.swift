@@ -105,6 +105,17 @@ struct SourceIdentityTests {
         #expect(try T.events(store, kind: "customer.linked").count == 1)
     }
 
+    @Test func theERPsOwnCodeIsTheKeyAnInvoiceUnderAnotherCodeIsAConflict() throws {
+        let store = try Store.inMemory()
+        try Self.ingest(store, Self.customersFile(), file: "customers.csv")
+        try Self.ingest(store, Self.batch("invoices CSV", documents: [T.invoice("FA-1", customer: "C001", amount: 12_000)]), file: "inv.csv")
+        let other = Self.batch("invoices CSV", documents: [T.invoice("FA-1", customer: "C777", amount: 12_000)])
+        #expect(throws: StoreError.documentCustomerConflict(number: "FA-1", storedCustomer: "C001", newCustomer: "C777")) {
+            try Self.ingest(store, other, file: "inv2.csv")
+        }
+        #expect(try T.events(store, kind: "customer.linked").isEmpty)
+    }
+
     @Test func twoStoredAccountsWithTheSameSIRENAreNotGuessedBetween() throws {
         let store = try Store.inMemory()
         try Self.ingest(store, Self.batch("customers CSV", customers: [
