@@ -11,7 +11,7 @@ APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev libpoppler-glib-dev lib
 PIP_TEST_PACKAGES = openpyxl
 PIP_BENCH_PACKAGES = duckdb lxml
 
-.PHONY: deps deps-apt deps-pip build release run test bench bench-reconcile clean
+.PHONY: deps deps-apt deps-pip build release run test bench bench-reconcile bench-readers clean
 
 deps: deps-apt deps-pip
 
@@ -54,7 +54,7 @@ test: deps
 BENCH_SIZES ?= 100000,1000000
 BENCH_ARGS ?=
 
-bench: deps bench-reconcile
+bench: deps bench-readers bench-reconcile
 	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
 	$(SWIFT) build -c release
 	python3 Benchmarks/run.py --sizes $(BENCH_SIZES) --bin .build/release $(BENCH_ARGS)
@@ -76,6 +76,16 @@ bench-reconcile: deps
 	  echo "== reconciliation, $$n invoices"; \
 	  .build/release/relance-bench-reconcile $$dir --store $$dir/bench.sqlite | tee Benchmarks/results/reconcile-$$n.txt || exit 1; \
 	done
+# `make bench-readers`: camt reader against Python lxml (same file, same extraction, ratio of
+# CPU-time MB/s in one run) and FEC reader MB/s, file bytes to records. READERS_ARGS overrides,
+# e.g. make bench-readers READERS_ARGS="--camt-entries 100000 --fec-lines 200000 --runs 3"
+READERS_ARGS ?=
+
+bench-readers: deps
+	@python3 -c "import lxml" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
+	$(SWIFT) build -c release --product relance-bench-camt
+	$(SWIFT) build -c release --product relance-bench-fec
+	python3 Benchmarks/readers.py --bin .build/release $(READERS_ARGS)
 
 clean:
 	rm -rf .build state outbox/* inbox/*

@@ -74,6 +74,19 @@ let package = Package(
             dependencies: ["RelanceCore", "RelanceFormats", "RelanceStore"],
             path: "Benchmarks/ReconcileBench"
         ),
+        // Reader timings for `make bench-readers` (Benchmarks/readers.py): file bytes → IngestBatch.
+        .executableTarget(
+            name: "relance-bench-camt",
+            dependencies: ["RelanceCore", "RelanceFormats"],
+            path: "Benchmarks/camt",
+            exclude: ["README.md", "generate_camt.py", "lxml_parse.py"]
+        ),
+        .executableTarget(
+            name: "relance-bench-fec",
+            dependencies: ["RelanceCore", "RelanceFormats"],
+            path: "Benchmarks/fec",
+            exclude: ["generate_fec.py", "measure.sh"]
+        ),
 
         .target(name: "RelanceTestSupport", dependencies: ["RelanceCore"]),
         .testTarget(name: "RelanceCoreTests", dependencies: ["RelanceCore", "RelanceTestSupport"]),

@@ -1,7 +1,11 @@
-// Timing harness for FECReader, compiled by measure.sh together with the reader's sources
-// (not part of any SwiftPM target, so it never runs in the test suite).
+// Timing harness for FECReader: the `relance-bench-fec` executable (release build, run by
+// Benchmarks/readers.py), or compiled by measure.sh together with the reader's sources.
+// Never part of the test suite.
 import Foundation
 import RelanceCore
+#if canImport(RelanceFormats)
+import RelanceFormats
+#endif
 
 /// CPU seconds of this process: on a shared machine, wall time mostly measures the neighbours.
 func cpuSeconds() -> Double {
@@ -16,10 +20,10 @@ struct FECReadBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: fec-read-bench FILE [RUNS]")
+            print("usage: relance-bench-fec FILE [RUNS]")
             exit(2)
         }
-        let runs = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
+        let runs = max(1, arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[1])))
         var wall: [Double] = [], cpu: [Double] = []
         var kept: [IngestBatch] = []  // freed after the clock stops: the measure is bytes → batch

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Measures FECReader from file bytes to IngestBatch on a generated FEC, in an optimised build.
+# Measures FECReader from file bytes to IngestBatch on a generated FEC, in an optimised build
+# (`make bench-readers` does it through the package's relance-bench-fec; this is the quick way
+# while working on the reader).
 #
 # The reader and Core are compiled straight with swiftc -O (whole module), which takes about
 # a minute instead of a release build of the whole package and its dependencies.
@@ -15,7 +17,7 @@ if [ ! -f "$data" ]; then
     python3 "$root/Benchmarks/fec/generate_fec.py" --lines "$lines" --seed 42 "$data"
 fi
 swiftc -O -wmo -parse-as-library -emit-library -static -module-name RelanceCore \
-    "$root"/Sources/RelanceCore/*.swift -o "$work/libRelanceCore.a" \
+    $(find "$root/Sources/RelanceCore" -name "*.swift" | sort) -o "$work/libRelanceCore.a" \
     -emit-module -emit-module-path "$work/RelanceCore.swiftmodule"
 swiftc -O -wmo -parse-as-library -module-name FECReadBench -I "$work" -L "$work" -lRelanceCore \
     "$root/Sources/RelanceFormats/InputReader.swift" "$root"/Sources/RelanceFormats/FEC/*.swift \

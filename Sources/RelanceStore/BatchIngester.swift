@@ -14,6 +14,7 @@ extension Store {
         try writeWithCheckedReferences { db in
             let fileId = try Self.upsertFile(db, file: file, outcome: .ingested, recordCount: batch.recordCount,
                                              errors: nil, at: timestamp)
+            let batch = try CustomerIdentity.resolve(batch, db: db, fileId: fileId, timestamp: timestamp, actor: actor)
             let ingester = BatchIngester(db: db, fileId: fileId, timestamp: timestamp, actor: actor)
             try ingester.run(batch)
             var detail = JSONText()

