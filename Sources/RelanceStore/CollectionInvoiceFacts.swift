@@ -46,18 +46,18 @@ extension CollectionSQL {
     static func facts(_ db: Database, documentId: Int64) throws -> CollectionInvoiceFacts? {
         guard let inv = try invoice(db, id: documentId) else { return nil }
         var settlements: [CollectionInvoiceFacts.Settlement] = []
-        for r in try Row.fetchAll(db, sql: """
+        for r in try Row.fetchAll(try db.cachedStatement(sql: """
             SELECT a.amount, p.payment_ref, IFNULL(p.value_date, p.date) AS pday, c.number AS cnumber, c.issue_date AS cday
             FROM allocations a LEFT JOIN payments p ON p.id = a.payment_id LEFT JOIN documents c ON c.id = a.credit_note_id
             WHERE a.invoice_id = ? ORDER BY a.id
-            """, arguments: [documentId]) {
+            """), arguments: [documentId]) {
             if let ref: String = r["payment_ref"], let d: Int64 = r["pday"] {
                 settlements.append(.init(kind: .payment, day: day(d), amount: r["amount"], reference: ref))
             } else if let number: String = r["cnumber"], let d: Int64 = r["cday"] {
                 settlements.append(.init(kind: .creditNote, day: day(d), amount: r["amount"], reference: number))
             }
         }
-        let writtenOff = try Int64.fetchOne(db, sql: "SELECT IFNULL(SUM(amount), 0) FROM writeoffs WHERE invoice_id = ?", arguments: [documentId]) ?? 0
+        let writtenOff = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT IFNULL(SUM(amount), 0) FROM writeoffs WHERE invoice_id = ?"), arguments: [documentId]) ?? 0
         let open = try openAmount(db, documentId: documentId)
         return CollectionInvoiceFacts(number: inv.number, customerId: inv.customerId, currency: Currency(inv.currency) ?? .eur, amount: inv.amount,
                                       issueDate: inv.issueDate, dueDate: inv.dueDate, deliveryDate: inv.deliveryDate,
@@ -70,13 +70,13 @@ extension CollectionSQL {
     }
 
     static func stages(_ db: Database, caseId: String) throws -> [LitigationStageRecord] {
-        try Row.fetchAll(db, sql: "SELECT stage, date, comment, reference FROM litigation_stages WHERE case_id = ? ORDER BY date, id",
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT stage, date, comment, reference FROM litigation_stages WHERE case_id = ? ORDER BY date, id"),
                          arguments: [caseId]).compactMap { r in
             LitigationStage(rawValue: r[0]).map { LitigationStageRecord(stage: $0, day: day(r[1]), comment: r[2], reference: r[3]) }
         }
     }
 
     static func customerKind(_ db: Database, _ id: String) throws -> CustomerKind {
-        try String.fetchOne(db, sql: "SELECT kind FROM customers WHERE id = ?", arguments: [id]).flatMap(CustomerKind.init(rawValue:)) ?? .business
+        try String.fetchOne(try db.cachedStatement(sql: "SELECT kind FROM customers WHERE id = ?"), arguments: [id]).flatMap(CustomerKind.init(rawValue:)) ?? .business
     }
 }

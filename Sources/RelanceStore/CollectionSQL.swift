@@ -19,17 +19,17 @@ enum CollectionSQL {
     }
 
     static func invoice(_ db: Database, number: String) throws -> InvoiceRef? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT id, number, customer_id, kind, currency, amount, issue_date, due_date, delivery_date, collection_status
             FROM documents WHERE number = ?
-            """, arguments: [number]).map(ref)
+            """), arguments: [number]).map(ref)
     }
 
     static func invoice(_ db: Database, id: Int64) throws -> InvoiceRef? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(try db.cachedStatement(sql: """
             SELECT id, number, customer_id, kind, currency, amount, issue_date, due_date, delivery_date, collection_status
             FROM documents WHERE id = ?
-            """, arguments: [id]).map(ref)
+            """), arguments: [id]).map(ref)
     }
 
     static func ref(_ r: Row) -> InvoiceRef {
@@ -44,30 +44,30 @@ enum CollectionSQL {
 
     /// Amount − allocations (payments and credit notes) − write-offs: the shared contract.
     static func openAmount(_ db: Database, documentId: Int64) throws -> Int64 {
-        try Int64.fetchOne(db, sql: """
+        try Int64.fetchOne(try db.cachedStatement(sql: """
             SELECT d.amount
                  - IFNULL((SELECT SUM(amount) FROM allocations WHERE invoice_id = d.id), 0)
                  - IFNULL((SELECT SUM(amount) FROM writeoffs WHERE invoice_id = d.id), 0)
             FROM documents d WHERE d.id = ?
-            """, arguments: [documentId]) ?? 0
+            """), arguments: [documentId]) ?? 0
     }
 
     /// The open litigation case of a customer: (id, stage, partner).
     static func openCase(_ db: Database, customerId: String) throws -> (id: String, stage: String, partner: String)? {
-        try Row.fetchOne(db, sql: "SELECT id, stage, partner_id FROM litigation_cases WHERE customer_id = ? AND status = 'open'",
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, stage, partner_id FROM litigation_cases WHERE customer_id = ? AND status = 'open'"),
                          arguments: [customerId]).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// Whether the document is in an open litigation case.
     static func inOpenCase(_ db: Database, documentId: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        try Bool.fetchOne(try db.cachedStatement(sql: """
             SELECT EXISTS(SELECT 1 FROM litigation_invoices li JOIN litigation_cases c ON c.id = li.case_id
                           WHERE li.document_id = ? AND c.status = 'open')
-            """, arguments: [documentId]) ?? false
+            """), arguments: [documentId]) ?? false
     }
 
     static func hasOpenDispute(_ db: Database, documentId: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM disputes WHERE document_id = ? AND status = 'open')",
+        try Bool.fetchOne(try db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM disputes WHERE document_id = ? AND status = 'open')"),
                           arguments: [documentId]) ?? false
     }
 
@@ -83,9 +83,9 @@ enum CollectionSQL {
     /// event per task, detail = the task's text): kept in the append-only journal rather than
     /// a table of their own, so the history and the task list cannot disagree.
     static func doneTasks(_ db: Database, disputeId: Int64) throws -> [String] {
-        try String.fetchAll(db, sql: """
+        try String.fetchAll(try db.cachedStatement(sql: """
             SELECT detail FROM events WHERE kind = 'dispute.task_done' AND subject_type = 'dispute' AND subject_id = ? AND detail IS NOT NULL ORDER BY id
-            """, arguments: [String(disputeId)])
+            """), arguments: [String(disputeId)])
     }
 
     /// A readable money amount for messages (`1 234,56 EUR`).
