@@ -48,7 +48,7 @@ public struct ReportCommand: ParsableCommand {
 public struct RunCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage in order: ingest, then reports.")
+        abstract: "Run every stage in order: ingest, reminders, then reports.")
 
     @OptionGroup public var options: StageOptions
 
@@ -57,6 +57,7 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         try StageRunner.run(options, actor: "relance-run") { ctx, store, summary in
             summary.ingest = try IngestStage.run(ctx, store: store)
+            summary.remind = try RemindStage.run(ctx, store: store)
             summary.report = try ReportStage.run(ctx, store: store)
         }
     }
@@ -71,7 +72,7 @@ public struct RelanceCommand: ParsableCommand {
         Drop ERP and bank exports into inbox/, run `relance run`, collect results from outbox/.
         Every subcommand accepts --home, --inbox, --outbox, --store, --config and --as-of.
         """,
-        subcommands: [RunCommand.self, IngestCommand.self, ReportCommand.self])
+        subcommands: [RunCommand.self, IngestCommand.self, RemindCommand.self, PlanCommand.self, ReportCommand.self])
 
     public init() {}
 }

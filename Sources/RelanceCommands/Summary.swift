@@ -9,12 +9,17 @@ public struct Summary {
     public var home: RelanceHome
     public var ingest: IngestReport?
     public var report: ReportSummary?
+    public var remind: RemindSummary?
+    /// A single command-line action that was refused (exit 65).
+    public var commandRefusal: String?
 
     public init(asOf: Day, home: RelanceHome) {
         self.asOf = asOf; self.home = home
     }
 
-    public var hasRejections: Bool { (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 }
+    public var hasRejections: Bool {
+        (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 || !(remind?.refusals.isEmpty ?? true) || commandRefusal != nil
+    }
 
     public static func printError(_ message: String) {
         FileHandle.standardError.write(Data("relance: error: \(message)\n".utf8))
@@ -58,6 +63,8 @@ public struct Summary {
                     + (a.paymentsIdentified > 0 ? ", \(a.paymentsIdentified) payer(s) identified by the invoice they named" : ""))
             }
         }
+        if let remind { lines += Self.render(remind) }
+        if let commandRefusal { lines.append("REFUSED: \(commandRefusal)") }
         if let report {
             let totals = report.totals.keys.sorted().map { c in
                 "\(MinorUnits.formatFrench(report.totals[c] ?? 0, places: c.minorUnits)) \(c)"
@@ -71,6 +78,21 @@ public struct Summary {
             lines.append("Reports: \(report.folder.path)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ r: RemindSummary) -> [String] {
+        var lines: [String] = []
+        let counts = ReminderChannel.allCases.compactMap { c in r.messages[c].map { "\($0) \(c)" } }.joined(separator: ", ")
+        if r.alreadyPublished {
+            lines.append("Reminders: batch of \(r.asOf) already published (\(counts)); nothing new")
+        } else {
+            lines.append("Reminders: \(counts.isEmpty ? "none" : counts) for \(r.invoices) invoice(s), \(r.excluded) held back (see `relance plan`)"
+                + (r.recovered ? "; batch recorded by an interrupted run, published now" : ""))
+        }
+        for n in r.notes { lines.append("  note: \(n)") }
+        for x in r.refusals { lines.append("  REFUSED: \(x)") }
+        if let f = r.folder { lines.append("Reminders folder: \(f.path)") }
+        return lines
     }
 
     public func print() {

@@ -43,6 +43,8 @@ public struct RelanceConfig: Sendable, Equatable {
     public var csvLayouts: [CSVLayoutMapping] = []
     public var fec = FECOptions()
     public var maxErrorsListed: Int = 100
+    /// The `reminders:` section (scenarios, templates, mail, calendar…), see `ReminderSettings`.
+    public var reminders = ReminderSettings()
 
     public init() {}
 
@@ -68,7 +70,7 @@ public struct RelanceConfig: Sendable, Equatable {
         guard let node else { return config }
         guard let root = node as? [String: Any] else { throw ConfigError(path: path, message: "the top level must be a mapping") }
         let r = Reader(path: path)
-        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest"], at: "")
+        try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest", "reminders"], at: "")
         if let c = root["company"] {
             let m = try r.mapping(c, at: "company")
             try r.allowOnly(m, ["name", "siren", "vat_number", "iban", "address", "email", "timezone"], at: "company")
@@ -149,6 +151,7 @@ public struct RelanceConfig: Sendable, Equatable {
                 config.maxErrorsListed = v
             }
         }
+        config.reminders = try ReminderSettings.parse(root["reminders"], configPath: path)
         return config
     }
 

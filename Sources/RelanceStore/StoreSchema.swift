@@ -15,6 +15,7 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        ReminderSchema.register(in: &migrator)
         return migrator
     }
 

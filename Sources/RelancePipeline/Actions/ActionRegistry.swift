@@ -17,5 +17,7 @@ public struct ActionRegistry: Sendable {
     public var actionNames: [String] { byAction.keys.sorted() }
 
     /// Every handler of the product. A stage adds its handler here when it does real work.
-    public static let standard = ActionRegistry([])
+    public static let standard = ActionRegistry([
+        DeliveryFeedbackHandler(),
+    ])
 }
