@@ -162,7 +162,7 @@ public enum RemindStage {
                         items[i].rates = line.ratePeriods.map { Self.rateText($0, language: language) }
                     }
                 } catch {
-                    let reason = "\(error); update \(RateTables.ecbFileName) / \(RateTables.legalInterestFileName) in legal/ next to the configuration"
+                    let reason = "\(error) (an updated copy of the file can be put in legal/ next to relance.yaml)"
                     refusals.append("formal notice to \(msg.customerId) (\(msg.items.map(\.number).joined(separator: ", "))) refused: \(reason)")
                     for it in msg.items {
                         plan.exclusions.append(ReminderExclusionEntry(customerId: msg.customerId, documentNumber: it.number, step: it.step,
