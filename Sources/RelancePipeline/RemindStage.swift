@@ -197,7 +197,7 @@ public enum RemindStage {
     /// calls, the shared CSV and the SHA-256 of the message text).
     static func render(_ facts: [ReminderFacts], renderer: ReminderRenderer, folder: String) throws
         -> (files: [(name: String, bytes: [UInt8])], recorded: [RecordedReminder]) {
-        let writer = try PDFDocumentWriter()
+        let outputs = try renderAll(facts.sorted { $0.id < $1.id }, renderer: renderer, folder: folder)
         var files: [(name: String, bytes: [UInt8])] = []
         var recorded: [RecordedReminder] = []
         // sms.csv is read by an SMS gateway, not a spreadsheet: the E.164 number must stay "+33…",
@@ -208,10 +208,9 @@ public enum RemindStage {
         var manifest = CSVTableWriter(dialect: .rfc4180)
         manifest.header(["reminder_id", "customer_id", "step", "channel", "invoices", "amount", "file", "sha256"])
         var smsCount = 0, callCount = 0
-        let sorted = facts.sorted { $0.id < $1.id }
-        for f in sorted {
+        for (f, output) in outputs {
             let file: String, digest: String
-            switch try renderer.render(f, folder: folder, writer: writer) {
+            switch output {
             case let .file(path, bytes):
                 files.append((String(path.dropFirst(folder.count + 1)), bytes))
                 file = path; digest = FileOps.sha256Hex(bytes)
@@ -241,6 +240,53 @@ public enum RemindStage {
         if callCount > 0 { files.append(("calls.csv", calls.bytes)) }
         files.append(("manifest.csv", manifest.bytes))
         return (files, recorded)
+    }
+}
+
+extension RemindStage {
+    /// Renders every message, on as many threads as there are cores (each with its own PDF
+    /// writer: pango font maps are per writer), in the given order. Rendering is a pure
+    /// function of each message's facts, so the threads cannot change the bytes.
+    static func renderAll(_ facts: [ReminderFacts], renderer: ReminderRenderer, folder: String) throws
+        -> [(ReminderFacts, ReminderRenderer.Output)] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, facts.count / 64))
+        let slots = RenderSlots(count: facts.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let writer: PDFDocumentWriter
+            do { writer = try PDFDocumentWriter() } catch {
+                slots.set(w, .failure(error))
+                return
+            }
+            var i = w
+            while i < facts.count {
+                let result = Result { try renderer.render(facts[i], folder: folder, writer: writer) }
+                slots.set(i, result)
+                if case .failure = result { return }
+                i += workers
+            }
+        }
+        var out: [(ReminderFacts, ReminderRenderer.Output)] = []
+        out.reserveCapacity(facts.count)
+        for (i, f) in facts.enumerated() {
+            guard let r = slots.get(i) else { throw StageError("message \(f.id) was not rendered") }
+            out.append((f, try r.get()))
+        }
+        return out
+    }
+}
+
+/// Results of the rendering threads, one slot per message.
+private final class RenderSlots: @unchecked Sendable {
+    private var items: [Result<ReminderRenderer.Output, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<ReminderRenderer.Output, any Error>) {
+        lock.lock(); defer { lock.unlock() }
+        if i < items.count { items[i] = r }
+    }
+    func get(_ i: Int) -> Result<ReminderRenderer.Output, any Error>? {
+        lock.lock(); defer { lock.unlock() }
+        return items[i]
     }
 }
 

@@ -5,25 +5,25 @@ import RelanceFormats
 /// Turns recorded reminder facts into the batch's bytes: e-mails (.eml with the statement
 /// PDF), letters and formal notices (PDF), SMS and call rows. A pure function of the facts,
 /// the settings, the company and the templates: the same inputs give the same bytes.
-struct ReminderRenderer {
+struct ReminderRenderer: Sendable {
     let settings: ReminderSettings
     let company: CompanyIdentity?
     let templates: CompiledReminderTemplates
     let timeZone: String
 
     /// One rendered message.
-    enum Output {
+    enum Output: Sendable {
         case file(path: String, bytes: [UInt8])
         case sms(SMSRow)
         case call(CallRow)
     }
 
-    struct SMSRow {
+    struct SMSRow: Sendable {
         var reminderId: String, customerId: String, phone: String, text: String
         var encoding: String, units: Int, segments: Int
     }
 
-    struct CallRow {
+    struct CallRow: Sendable {
         var reminderId: String, customerId: String, customerName: String, phone: String, amount: String, talkingPoints: String
     }
 
