@@ -247,9 +247,9 @@ extension RemindStage {
     /// Renders every message, on as many threads as there are cores (each with its own PDF
     /// writer: pango font maps are per writer), in the given order. Rendering is a pure
     /// function of each message's facts, so the threads cannot change the bytes.
-    static func renderAll(_ facts: [ReminderFacts], renderer: ReminderRenderer, folder: String) throws
+    static func renderAll(_ facts: [ReminderFacts], renderer: ReminderRenderer, folder: String, workers wanted: Int? = nil) throws
         -> [(ReminderFacts, ReminderRenderer.Output)] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, facts.count / 64))
+        let workers = wanted ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, facts.count / 64))
         let slots = RenderSlots(count: facts.count)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let writer: PDFDocumentWriter
