@@ -31,6 +31,8 @@ import Yams
 ///   journals: { VE: sales, BQ1: bank }
 /// ingest:
 ///   max_errors_listed: 100
+/// reminders:                      # see ReminderSettings (scenarios, templates, mail, calendar…)
+///   place: Lyon
 /// ```
 /// Unknown keys are refused, so a typo never silently falls back to a default.
 public struct RelanceConfig: Sendable, Equatable {
