@@ -14,12 +14,14 @@ let package = Package(
         .executable(name: "relance-report", targets: ["relance-report"]),
         .executable(name: "relance-reconcile", targets: ["relance-reconcile"]),
         .executable(name: "relance-dossier", targets: ["relance-dossier"]),
+        .executable(name: "relance-remind", targets: ["relance-remind"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: a module map and a shim header each, nothing else.
@@ -52,6 +54,8 @@ let package = Package(
             dependencies: [
                 "RelanceCore", "RelanceFormats", "RelanceStore",
                 .product(name: "Yams", package: "Yams"),
+                // Reminder templates (e-mail, letters, SMS, call talking points).
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -67,6 +71,7 @@ let package = Package(
         .executableTarget(name: "relance-report", dependencies: ["RelanceCommands"]),
         .executableTarget(name: "relance-reconcile", dependencies: ["RelanceCommands"]),
         .executableTarget(name: "relance-dossier", dependencies: ["RelanceCommands"]),
+        .executableTarget(name: "relance-remind", dependencies: ["RelanceCommands"]),
 
         // Benchmarks: generators' consumers and timing harnesses behind `make bench`.
         .executableTarget(

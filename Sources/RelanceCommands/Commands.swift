@@ -51,7 +51,7 @@ public struct ReportCommand: ParsableCommand {
 public struct RunCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run every stage in order: ingest, reconciliation, collection maintenance, dossiers and tasks, then reports.")
+        abstract: "Run every stage in order: ingest, reconciliation, collection maintenance, reminders, dossiers and tasks, then reports.")
 
     @OptionGroup public var options: StageOptions
 
@@ -62,6 +62,7 @@ public struct RunCommand: ParsableCommand {
             summary.ingest = try IngestStage.run(ctx, store: store)
             summary.reconcile = try ReconcileStage.run(ctx, store: store)
             let maintenance = try CollectionMaintenanceStage.run(ctx, store: store)
+            summary.remind = try RemindStage.run(ctx, store: store)
             var collection = try DossierCommand.stage(ctx, store: store, customer: nil)
             collection.maintenance = maintenance
             collection.tasks = try TasksStage.run(ctx, store: store)
@@ -82,6 +83,7 @@ public struct RelanceCommand: ParsableCommand {
         Every subcommand accepts --home, --inbox, --outbox, --store, --config and --as-of.
         """,
         subcommands: [RunCommand.self, IngestCommand.self, ReconcileCommand.self, ReportCommand.self,
+                      RemindCommand.self, PlanCommand.self,
                       DisputeCommand.self, LitigationCommand.self, PromiseCommand.self, ShowCommand.self, DossierCommand.self])
 
     public init() {}

@@ -15,6 +15,9 @@ public struct Summary {
     public var report: ReportSummary?
     /// Disputes, litigation, promises and plans: maintenance, tasks, dossiers, decisions.
     public var collection: CollectionSummary?
+    public var remind: RemindSummary?
+    /// A single command-line action that was refused (exit 65).
+    public var commandRefusal: String?
 
     public init(asOf: Day, home: RelanceHome) {
         self.asOf = asOf; self.home = home
@@ -22,7 +25,7 @@ public struct Summary {
 
     public var hasRejections: Bool {
         (ingest?.rejectedCount ?? 0) > 0 || (ingest?.refusedRowCount ?? 0) > 0 || !refusedDecisions.isEmpty
-            || (collection?.hasRefusals ?? false)
+            || (collection?.hasRefusals ?? false) || !(remind?.refusals.isEmpty ?? true) || commandRefusal != nil
     }
 
     public static func printError(_ message: String) {
@@ -79,6 +82,8 @@ public struct Summary {
             lines.append("Reconciliation files: \(r.folder.path)")
         }
         if let collection { lines += collection.lines() }
+        if let remind { lines += Self.render(remind) }
+        if let commandRefusal { lines.append("REFUSED: \(commandRefusal)") }
         if let report {
             let totals = report.totals.keys.sorted().map { c in
                 "\(MinorUnits.formatFrench(report.totals[c] ?? 0, places: c.minorUnits)) \(c)"
@@ -92,6 +97,21 @@ public struct Summary {
             lines.append("Reports: \(report.folder.path)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func render(_ r: RemindSummary) -> [String] {
+        var lines: [String] = []
+        let counts = ReminderChannel.allCases.compactMap { c in r.messages[c].map { "\($0) \(c)" } }.joined(separator: ", ")
+        if r.alreadyPublished {
+            lines.append("Reminders: batch of \(r.asOf) already published (\(counts)); nothing new")
+        } else {
+            lines.append("Reminders: \(counts.isEmpty ? "none" : counts) for \(r.invoices) invoice(s), \(r.excluded) held back (see `relance plan`)"
+                + (r.recovered ? "; batch recorded by an interrupted run, published now" : ""))
+        }
+        for n in r.notes { lines.append("  note: \(n)") }
+        for x in r.refusals { lines.append("  REFUSED: \(x)") }
+        if let f = r.folder { lines.append("Reminders folder: \(f.path)") }
+        return lines
     }
 
     public func print() {

@@ -33,6 +33,8 @@ import Yams
 ///   max_errors_listed: 100
 /// reconciliation:                 # see ReconciliationSettings
 ///   writeoff_tolerance_minor: 500
+/// reminders:                      # see ReminderSettings (scenarios, templates, mail, calendar…)
+///   place: Lyon
 /// ```
 /// Unknown keys are refused, so a typo never silently falls back to a default.
 public struct RelanceConfig: Sendable, Equatable {
@@ -48,6 +50,8 @@ public struct RelanceConfig: Sendable, Equatable {
     public var reconciliation = ReconciliationConfiguration()
     /// `disputes:` (categories), `partners:` and `litigation:` (see `DisputeSettings`).
     public var disputes = DisputeSettings()
+    /// The `reminders:` section (scenarios, templates, mail, calendar…), see `ReminderSettings`.
+    public var reminders = ReminderSettings()
 
     public init() {}
 
@@ -74,7 +78,7 @@ public struct RelanceConfig: Sendable, Equatable {
         guard let root = node as? [String: Any] else { throw ConfigError(path: path, message: "the top level must be a mapping") }
         let r = Reader(path: path)
         try r.allowOnly(root, ["company", "currency", "payment_terms_days", "customer_payment_terms", "reports", "csv", "fec", "ingest",
-                               "reconciliation", "disputes", "partners", "litigation"], at: "")
+                               "reconciliation", "reminders", "disputes", "partners", "litigation"], at: "")
         config.disputes = try DisputeSettings.parse(root, path: path)
         if let c = root["company"] {
             let m = try r.mapping(c, at: "company")
@@ -157,6 +161,7 @@ public struct RelanceConfig: Sendable, Equatable {
             }
         }
         if let rec = root["reconciliation"] { config.reconciliation = try ReconciliationSettings.parse(rec, path: path) }
+        config.reminders = try ReminderSettings.parse(root["reminders"], configPath: path)
         return config
     }
 

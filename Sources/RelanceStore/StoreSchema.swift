@@ -16,6 +16,7 @@ enum StoreSchema {
             try db.execute(sql: v2)
         }
         migrator.registerMigration("v3-reconcile") { db in try db.execute(sql: ReconciliationSchema.v3) }
+        ReminderSchema.register(in: &migrator)
         return migrator
     }
 

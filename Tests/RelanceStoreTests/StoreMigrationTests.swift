@@ -14,7 +14,7 @@ import RelanceCore
         defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
         let store = try Store(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3-reconcile"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3-reconcile", "v3-remind"])
         let (mode, sync, fk) = try store.queue.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
              try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
@@ -28,7 +28,7 @@ import RelanceCore
         #expect(tables == ["allocations", "attachments", "companies", "customers", "delivery_events", "disputes", "documents",
                            "events", "ingested_files", "litigation_cases", "litigation_invoices", "litigation_stages",
                            "payment_decisions", "payment_plans", "payment_reversals", "payments", "plan_instalments", "plan_invoices", "promises",
-                           "reminder_items", "reminders", "writeoff_proposals", "writeoffs"])
+                           "reminder_facts", "reminder_items", "reminders", "writeoff_proposals", "writeoffs"])
     }
 
     @Test func reopeningKeepsDataAndMigratesNothingTwice() throws {
@@ -39,7 +39,7 @@ import RelanceCore
             try T.ingest(store, T.batch(documents: [T.invoice("F1", amount: 100)]), file: "a.csv")
         }
         let again = try Store(path: path)
-        #expect(try again.appliedMigrations() == ["v1", "v2", "v3-reconcile"])
+        #expect(try again.appliedMigrations() == ["v1", "v2", "v3-reconcile", "v3-remind"])
         #expect(try again.counts() == StoreCounts(customers: 1, documents: 1, payments: 0, allocations: 0))
         #expect(try again.fileOutcome(sha256: T.file("a.csv").sha256) == .ingested)
     }

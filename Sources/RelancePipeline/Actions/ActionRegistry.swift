@@ -19,5 +19,6 @@ public struct ActionRegistry: Sendable {
     /// Every handler of the product. A stage adds its handler here when it does real work.
     public static let standard = ActionRegistry([
         PaymentDecisionHandler(), DisputeActionHandler(), LitigationActionHandler(), PromiseActionHandler(), PaymentPlanActionHandler(),
+        DeliveryFeedbackHandler(),
     ])
 }

@@ -1,0 +1,3 @@
+import RelanceCommands
+
+RemindTool.main()
