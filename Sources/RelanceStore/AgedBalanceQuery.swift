@@ -40,7 +40,8 @@ extension Store {
     }
     /// Sums every open invoice and every unapplied credit into `cells`.
     private func scan(_ db: Database, into cells: inout AgedBalanceCells, customers: inout CustomerSlots) throws {
-        // Documents, merged with allocation sums per invoice and per credit note.
+        // Documents, merged with allocation sums per invoice and per credit note, and with the
+        // write-offs per invoice (a written-off remainder is no longer owed).
         let documents = try RawStatement(db, """
             SELECT id, kind, currency, amount, IFNULL(due_date, issue_date), collection_status, customer_id
             FROM documents ORDER BY id
@@ -50,6 +51,8 @@ extension Store {
             SELECT credit_note_id, SUM(amount) FROM allocations WHERE credit_note_id IS NOT NULL
             GROUP BY credit_note_id ORDER BY credit_note_id
             """)
+        let writtenOff = try RawStatement(db, "SELECT invoice_id, SUM(amount) FROM writeoffs GROUP BY invoice_id ORDER BY invoice_id")
+        var writeOffSums = try writtenOff.query()
         var invoiceSums = try toInvoices.query()
         var creditSums = try fromCreditNotes.query()
         var row = try documents.query()
@@ -60,6 +63,8 @@ extension Store {
             if isInvoice {
                 while invoiceSums && toInvoices.int64(0) < id { invoiceSums = try toInvoices.next() }
                 if invoiceSums && toInvoices.int64(0) == id { open -= toInvoices.int64(1) }
+                while writeOffSums && writtenOff.int64(0) < id { writeOffSums = try writtenOff.next() }
+                if writeOffSums && writtenOff.int64(0) == id { open -= writtenOff.int64(1) }
                 if open > 0, let currency = documents.currency(2) {
                     let customer = documents.withText(6) { customers.slot($0) }
                     let status = CollectionStatus(rawValue: UInt8(truncatingIfNeeded: documents.int64(5))) ?? .normal

@@ -159,12 +159,15 @@ struct ReconciliationStoreTests {
         let run = try Self.reconcile(store, config: config)
         #expect(run.record.writeOffsProposed == 1)
         #expect(try Self.open(store, "2025-000777") == 300)
+        #expect(try store.agedBalance(asOf: Self.asOf).reduce(0) { $0 + $1.total } == 300)
         try Self.reconcile(store, config: config)
         #expect(try store.pendingWriteOffProposals().map { "\($0.paymentId) \($0.invoiceNumber) \($0.amount)" } == ["BNK-1 2025-000777 300"])
 
         let done = try Self.tx(store) { try $0.writeOff(paymentRef: "BNK-1", invoiceNumber: nil, amount: nil, on: Self.asOf, comment: nil) }
         #expect(done.invoiceNumber == "2025-000777" && done.amount == 300)
         #expect(try Self.open(store, "2025-000777") == 0)
+        // The aged balance no longer counts the written-off remainder.
+        #expect(try store.agedBalance(asOf: Self.asOf).reduce(0) { $0 + $1.total } == 0)
         #expect(try store.pendingWriteOffProposals().isEmpty)
         #expect(try T.events(store, kind: "invoice.writeoff").count == 1)
     }
