@@ -35,7 +35,7 @@ public struct PlanCommand: ParsableCommand {
 
     public func run() throws {
         if let customer {
-            try StageRunner.run(options, actor: "relance-plan") { ctx, store, summary in
+            try StageRunner.run(options, actor: CollectionCommandDoor.person) { ctx, store, summary in
                 let row = ActionRow(line: 0, action: "payment_plan",
                                     fields: ["customer_id": customer, "instalments": instalments.joined(separator: "|")])
                 switch try ActionStage.applyOne(row, ctx: ctx, store: store) {
