@@ -87,33 +87,37 @@ enum PaymentSourceMatch {
             renamed[p.paymentId] = stored
         }
 
-        // New matches: batch payments of known side, money received, id not stored yet.
+        // New matches: batch payments of known side, money received, id not stored yet. The
+        // cheap questions first, so that the daily re-import of a large payments file (nothing
+        // of the other side stored) costs one query, not a look-up per payment.
         var pending: [Int] = []
         var low = Int32.max
         var high = Int32.min
-        let exists = try RawStatement(db, "SELECT 1 FROM payments WHERE payment_ref = ?")
-        var batchIds = Set<String>()
-        for p in batch.payments { batchIds.insert(p.paymentId) }
-        for (i, p) in batch.payments.enumerated() where p.amount > 0 && renamed[p.paymentId] == nil && sideOf(p) != nil {
-            exists.bind(1, p.paymentId)
-            if try exists.query() { exists.finish(); continue }
+        var sides = Set<Side>()
+        for (i, p) in batch.payments.enumerated() where p.amount > 0 && renamed[p.paymentId] == nil {
+            guard let s = sideOf(p) else { continue }
             pending.append(i)
+            sides.insert(s)
             low = min(low, p.date.ordinal)
             high = max(high, p.date.ordinal)
         }
         if !pending.isEmpty {
             var candidates: [Candidate] = []
             var byKey: [Key: [Int]] = [:]
+            // Only stored payments of the other side (both sides for a bundle's mix).
+            let bankFormats = "(f.format LIKE 'camt.%' OR f.format = 'CFONB 120' OR f.format LIKE 'MT940%' OR (f.format LIKE 'bundle%' AND p.customer_id IS NULL))"
+            let booksFormats = "(f.format = 'FEC' OR f.format LIKE '% CSV' OR (f.format LIKE 'bundle%' AND p.customer_id IS NOT NULL))"
+            let wanted = sides.count == 2 ? "(\(bankFormats) OR \(booksFormats))" : sides.contains(.books) ? bankFormats : booksFormats
             let stored = try Row.fetchCursor(db, sql: """
                 SELECT p.payment_ref, p.customer_id, p.date, p.amount, p.currency, p.payer_name, p.invoice_number,
-                       p.structured_reference, IFNULL(f.format, '')
-                FROM payments p LEFT JOIN ingested_files f ON f.id = p.source_file_id
-                WHERE p.amount > 0 AND p.date BETWEEN ? AND ?
+                       p.structured_reference, f.format
+                FROM payments p JOIN ingested_files f ON f.id = p.source_file_id
+                WHERE p.amount > 0 AND p.date BETWEEN ? AND ? AND \(wanted)
                 ORDER BY p.payment_ref
                 """, arguments: [Int64(low) - Int64(dateWindow), Int64(high) + Int64(dateWindow)])
             while let row = try stored.next() {
                 let ref: String = row[0]
-                guard !linkedStored.contains(ref), !batchIds.contains(ref) else { continue }
+                guard !linkedStored.contains(ref) else { continue }
                 let customer: String? = row[1]
                 let format: String = row[8]
                 let s: Side
@@ -127,10 +131,18 @@ enum PaymentSourceMatch {
                 candidates.append(c)
             }
             if !candidates.isEmpty {
+                // A stored payment the batch restates under its own id is not the other copy.
+                var batchIds = Set<String>()
+                for p in batch.payments { batchIds.insert(p.paymentId) }
+                for k in candidates.indices where batchIds.contains(candidates[k].ref) { candidates[k].used = true }
+                let exists = try RawStatement(db, "SELECT 1 FROM payments WHERE payment_ref = ?")
                 var names = try CustomerNames(db: db, batch: batch)
                 for i in pending {
                     let p = batch.payments[i]
                     guard let pSide = sideOf(p), let list = byKey[Key(currency: p.currency.code, amount: p.amount)] else { continue }
+                    // A payment the store already has under its own id is not a new copy.
+                    exists.bind(1, p.paymentId)
+                    if try exists.query() { exists.finish(); continue }
                     var best: Int?
                     var bestDistance = Int32.max
                     for k in list {
