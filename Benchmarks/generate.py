@@ -96,7 +96,7 @@ def short_of(name: str) -> str:
     return "".join(ch for ch in name.upper() if ch.isalnum() or ch == " ")[:24].strip()
 
 
-def generate(n_invoices: int, seed: int, as_of: dt.date, out: str) -> dict:
+def generate(n_invoices: int, seed: int, as_of: dt.date, out: str, n_customers: int | None = None) -> dict:
     rng = random.Random(seed)
     rnd = rng.random  # int(rnd() * n) is several times faster than randrange(n)
     inbox = os.path.join(out, "inbox")
@@ -109,7 +109,7 @@ def generate(n_invoices: int, seed: int, as_of: dt.date, out: str) -> dict:
     terms = (30, 30, 45, 60)
 
     # Customers ------------------------------------------------------------------------------
-    n_customers = max(1, n_invoices // 20)
+    n_customers = n_customers or max(1, n_invoices // 20)
     qnames, shorts, ibans = [], [], []
     with open(os.path.join(inbox, "customers.csv"), "w", encoding="utf-8", newline="\n") as f:
         f.write("customer_id,name,siren,vat_number,email,phone,address,postal_code,city,country,language,kind\n")
@@ -296,10 +296,11 @@ def main() -> None:
     ap.add_argument("--invoices", type=int, default=1_000_000, help="invoice and credit-note rows")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 20))
+    ap.add_argument("--customers", type=int, default=None, help="customer count (default: one per 20 invoices)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     t0, c0 = time.perf_counter(), time.process_time()
-    stats = generate(args.invoices, args.seed, args.as_of, args.out)
+    stats = generate(args.invoices, args.seed, args.as_of, args.out, args.customers)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     size = sum(os.path.getsize(os.path.join(args.out, "inbox", n)) for n in os.listdir(os.path.join(args.out, "inbox")))
     print(f"generated in {seconds:.1f}s wall, {cpu:.1f}s CPU, {size / 1e6:.1f} MB: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
