@@ -39,20 +39,16 @@ struct ReminderRenderer: Sendable {
             // Text messages: GSM-7 characters only (no U+202F, no €, which would cost two septets).
             return MinorUnits.format(minor, places: currency.minorUnits, decimalSeparator: language == "fr" ? "," : ".") + " " + currency.code
         }
-        if language == "fr" { return FrenchDisplay.amount(m) }
-        return currency.code + " " + MinorUnits.format(minor, places: currency.minorUnits)
+        return language == "fr" ? FrenchDisplay.amount(m) : EnglishDisplay.amount(m)
     }
-
-    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                "September", "October", "November", "December"]
 
     func longDate(_ d: Day, _ language: String) -> String {
-        if language == "fr" { return FrenchDisplay.longDate(d) }
-        let c = d.components
-        return "\(c.day) \(Self.englishMonths[c.month - 1]) \(c.year)"
+        language == "fr" ? FrenchDisplay.longDate(d) : EnglishDisplay.longDate(d)
     }
 
-    func shortDate(_ d: Day, _ language: String) -> String { language == "fr" ? d.frenchDescription : d.description }
+    func shortDate(_ d: Day, _ language: String) -> String {
+        language == "fr" ? FrenchDisplay.shortDate(d) : EnglishDisplay.shortDate(d)
+    }
 
     // MARK: Model
 
@@ -151,7 +147,8 @@ struct ReminderRenderer: Sendable {
             afterTable: Self.paragraphs(part(f, "after_table", m)),
             closing: PDFText(fr ? "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
                                 : "Yours faithfully,"),
-            signature: .init(name: settings.signatureName ?? company?.name ?? "", title: settings.signatureTitle))
+            signature: .init(name: settings.signatureName ?? company?.name ?? "", title: settings.signatureTitle),
+            language: fr ? .french : .english)
     }
 
     /// The customer's statement ("relevé de compte"): every open invoice on the as-of date.
@@ -166,7 +163,8 @@ struct ReminderRenderer: Sendable {
                                     : "Here are your invoices still unpaid today, for a total of \(total).")],
             invoices: lines(f.statement, currency: f.money),
             closing: PDFText(fr ? "Avec nos salutations distinguées." : "Kind regards,"),
-            signature: .init(name: settings.signatureName ?? company?.name ?? "", title: settings.signatureTitle))
+            signature: .init(name: settings.signatureName ?? company?.name ?? "", title: settings.signatureTitle),
+            language: fr ? .french : .english)
     }
 
     func email(_ f: ReminderFacts, writer: PDFDocumentWriter) throws -> [UInt8] {

@@ -156,6 +156,25 @@ struct PDFLetterTests {
         #expect(last.contains("Claire Martin"))
     }
 
+    @Test(.enabled(if: PopplerTools.available, PopplerTools.skipMessage))
+    func englishLetterHasEnglishFixedWording() throws {
+        var letter = try L.letter(invoices: 2)
+        letter.language = .english
+        let text = try PopplerTools.text(try PDFDocumentWriter().render(letter))
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(text.contains("Lyon, 20 November 2026"))
+        #expect(lines.contains("Registered letter with acknowledgement of receipt"))
+        #expect(lines.contains { $0.hasPrefix("Subject: ") })
+        #expect(text.contains("VAT FR12 552100554"))
+        let header = try #require(lines.first { $0.hasPrefix("Invoice") })
+        #expect(Self.cells(header) == ["Invoice", "Date", "Due date", "Overdue", "Amount", "Open"])
+        let row = try #require(lines.first { $0.hasPrefix("FA-2026-1001") })
+        #expect(Self.cells(row) == ["FA-2026-1001", "2026-06-04", "2026-07-04", "139 d", "EUR 1244.56", "EUR 1244.56"])
+        let total = try #require(lines.first { $0.hasPrefix("Total due") })
+        #expect(Self.cells(total) == ["Total due", "EUR 2244.56"])
+        #expect(!text.contains("Échéance") && !text.contains("Total dû") && !text.contains("Objet"))
+    }
+
     @Test func renderingIsDeterministic() throws {
         let a = try PDFDocumentWriter().render(L.letter(invoices: 12))
         let writer = try PDFDocumentWriter()

@@ -69,7 +69,7 @@ public struct LetterLayout: Sendable, Hashable {
     }
 
     /// One invoice of the table. Days late are counted from the due date to the letter's date
-    /// and shown as `142 j` ("jours") under "Retard".
+    /// and shown as `142 j` ("jours") under "Retard" (`142 d` under "Overdue" in English).
     public struct InvoiceLine: Sendable, Hashable {
         public var number: String
         public var issued: Day
@@ -81,6 +81,31 @@ public struct LetterLayout: Sendable, Hashable {
 
         public init(number: String, issued: Day, due: Day, amount: Money, open: Money) {
             self.number = number; self.issued = issued; self.due = due; self.amount = amount; self.open = open
+        }
+    }
+
+    /// The language of the letter's fixed wording (place and date, "Objet", the registered-mail
+    /// line, the invoice table's headers and totals); the caller writes the paragraphs.
+    public enum Language: String, Sendable, Hashable {
+        case french, english
+
+        var registeredMail: String { self == .french ? "Lettre recommandée avec accusé de réception" : "Registered letter with acknowledgement of receipt" }
+        var subjectLabel: String { self == .french ? "Objet\u{00A0}: " : "Subject: " }
+        var totalDue: String { self == .french ? "Total dû" : "Total due" }
+        var daysSuffix: String { self == .french ? "\u{00A0}j" : "\u{00A0}d" }
+        var vat: String { self == .french ? "TVA " : "VAT " }
+        var phone: String { self == .french ? "Tél. " : "Tel. " }
+        var columns: [PDFTable.Column] {
+            let labels = self == .french ? ["Facture", "Date", "Échéance", "Retard", "Montant TTC", "Reste dû"]
+                                         : ["Invoice", "Date", "Due date", "Overdue", "Amount", "Open"]
+            return [PDFTable.Column(labels[0], weight: 1.35), PDFTable.Column(labels[1], weight: 1), PDFTable.Column(labels[2], weight: 1),
+                    PDFTable.Column.amount(labels[3], weight: 0.8), PDFTable.Column.amount(labels[4], weight: 1.25),
+                    PDFTable.Column.amount(labels[5], weight: 1.25)]
+        }
+        func amount(_ m: Money) -> String { self == .french ? FrenchDisplay.amount(m) : EnglishDisplay.amount(m) }
+        func shortDate(_ d: Day) -> String { self == .french ? FrenchDisplay.shortDate(d) : EnglishDisplay.shortDate(d) }
+        func placeAndDate(_ place: String, _ d: Day) -> String {
+            self == .french ? FrenchDisplay.placeAndDate(place, d) : EnglishDisplay.placeAndDate(place, d)
         }
     }
 
@@ -115,26 +140,18 @@ public struct LetterLayout: Sendable, Hashable {
     public var closing: PDFText
     public var signature: Signature
     public var window: EnvelopeWindow
+    public var language: Language
 
     public init(sender: Sender, recipient: [String], place: String, date: Day, subject: String,
                 references: [String] = [], registeredMail: Bool = false, salutation: String = "Madame, Monsieur,",
                 paragraphs: [PDFText], invoices: [InvoiceLine] = [], afterTable: [PDFText] = [],
-                closing: PDFText, signature: Signature, window: EnvelopeWindow = .frenchRight) {
+                closing: PDFText, signature: Signature, window: EnvelopeWindow = .frenchRight, language: Language = .french) {
         self.sender = sender; self.recipient = recipient; self.place = place; self.date = date
         self.subject = subject; self.references = references; self.registeredMail = registeredMail
         self.salutation = salutation; self.paragraphs = paragraphs; self.invoices = invoices
         self.afterTable = afterTable; self.closing = closing; self.signature = signature; self.window = window
+        self.language = language
     }
-
-    /// Column headers of the invoice table.
-    public static let invoiceColumns: [PDFTable.Column] = [
-        PDFTable.Column("Facture", weight: 1.35),
-        PDFTable.Column("Date", weight: 1),
-        PDFTable.Column("Échéance", weight: 1),
-        PDFTable.Column.amount("Retard", weight: 0.8),
-        PDFTable.Column.amount("Montant TTC", weight: 1.25),
-        PDFTable.Column.amount("Reste dû", weight: 1.25),
-    ]
 
     /// Open amounts summed per currency, in currency-code order.
     public func totalsDue() throws(PDFRenderError) -> [Money] {
@@ -163,8 +180,8 @@ public struct LetterLayout: Sendable, Hashable {
         var senderLines: [PDFText] = [.bold(sender.name)]
         senderLines += sender.addressLines.map { PDFText($0) }
         if let siren = sender.siren { senderLines.append(PDFText("SIREN " + siren)) }
-        if let vat = sender.vatNumber { senderLines.append(PDFText("TVA " + vat)) }
-        if let phone = sender.phone { senderLines.append(PDFText("Tél. " + phone)) }
+        if let vat = sender.vatNumber { senderLines.append(PDFText(language.vat + vat)) }
+        if let phone = sender.phone { senderLines.append(PDFText(language.phone + phone)) }
         if let email = sender.email { senderLines.append(PDFText(email)) }
         let senderBox = PDFFixedBox(lines: senderLines, x: mm(20), y: page.topMargin, width: mm(80),
                                     maxHeight: mm(100 - 15 - 5), fontSize: 9)
@@ -174,13 +191,13 @@ public struct LetterLayout: Sendable, Hashable {
                                      maxHeight: mm(window.height - 2 * window.inset), fontSize: 10, singleLines: true)
 
         var blocks: [PDFBlock] = [
-            .paragraph(PDFParagraph(PDFText(FrenchDisplay.placeAndDate(place, date)), alignment: .right, spaceAfter: 14)),
+            .paragraph(PDFParagraph(PDFText(language.placeAndDate(place, date)), alignment: .right, spaceAfter: 14)),
         ]
         if registeredMail {
-            blocks.append(.paragraph(PDFParagraph(.bold("Lettre recommandée avec accusé de réception"),
+            blocks.append(.paragraph(PDFParagraph(.bold(language.registeredMail),
                                                   alignment: .left, spaceAfter: 4)))
         }
-        blocks.append(.paragraph(PDFParagraph(.bold("Objet\u{00A0}: ") + subject, alignment: .left, spaceAfter: 2)))
+        blocks.append(.paragraph(PDFParagraph(.bold(language.subjectLabel) + subject, alignment: .left, spaceAfter: 2)))
         for r in references { blocks.append(.paragraph(PDFParagraph(PDFText(r), alignment: .left, spaceAfter: 0))) }
         blocks.append(.spacing(14))
         blocks.append(.paragraph(PDFParagraph(PDFText(salutation), alignment: .left, spaceAfter: 8)))
@@ -219,14 +236,14 @@ public struct LetterLayout: Sendable, Hashable {
     /// Invoice number, dates, days late at the letter's date, amount and open amount.
     public func invoiceTable() throws(PDFRenderError) -> PDFTable {
         let rows: [[PDFText]] = invoices.map { line in
-            [PDFText(line.number), PDFText(FrenchDisplay.shortDate(line.issued)), PDFText(FrenchDisplay.shortDate(line.due)),
-             PDFText(String(max(0, line.due.distance(to: date))) + "\u{00A0}j"),
-             PDFText(FrenchDisplay.amount(line.amount)), PDFText(FrenchDisplay.amount(line.open))]
+            [PDFText(line.number), PDFText(language.shortDate(line.issued)), PDFText(language.shortDate(line.due)),
+             PDFText(String(max(0, line.due.distance(to: date))) + language.daysSuffix),
+             PDFText(language.amount(line.amount)), PDFText(language.amount(line.open))]
         }
         let totals: [[PDFText]] = try totalsDue().map { total in
-            [PDFText("Total dû"), "", "", "", "", PDFText(FrenchDisplay.amount(total))]
+            [PDFText(language.totalDue), "", "", "", "", PDFText(language.amount(total))]
         }
-        return PDFTable(columns: LetterLayout.invoiceColumns, rows: rows, totalRows: totals)
+        return PDFTable(columns: language.columns, rows: rows, totalRows: totals)
     }
 }
 
