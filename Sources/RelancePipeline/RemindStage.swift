@@ -200,9 +200,10 @@ public enum RemindStage {
         let outputs = try renderAll(facts.sorted { $0.id < $1.id }, renderer: renderer, folder: folder)
         var files: [(name: String, bytes: [UInt8])] = []
         var recorded: [RecordedReminder] = []
-        // sms.csv is read by an SMS gateway, not a spreadsheet: the E.164 number must stay "+33…",
-        // so it is written plain RFC 4180 (no formula neutralisation, which would prefix a quote).
-        var sms = CSVLine.join(["reminder_id", "customer_id", "phone", "text", "encoding", "units", "segments", "fits_one_sms"]) + "\r\n"
+        // sms.csv is read by an SMS gateway (and sometimes opened in a spreadsheet): E.164 numbers
+        // stay "+33…" as gateways need them; every other text cell is neutralised.
+        var sms = CSVTableWriter(dialect: .rfc4180)
+        sms.header(["reminder_id", "customer_id", "phone", "text", "encoding", "units", "segments", "fits_one_sms"])
         var calls = CSVTableWriter(dialect: .rfc4180)
         calls.header(["reminder_id", "customer_id", "customer_name", "phone", "amount", "talking_points"])
         var manifest = CSVTableWriter(dialect: .rfc4180)
@@ -215,12 +216,12 @@ public enum RemindStage {
                 files.append((String(path.dropFirst(folder.count + 1)), bytes))
                 file = path; digest = FileOps.sha256Hex(bytes)
             case let .sms(row):
-                sms += CSVLine.join([row.reminderId, row.customerId, row.phone, row.text, row.encoding,
-                                     String(row.units), String(row.segments), row.segments == 1 ? "yes" : "NO"]) + "\r\n"
+                sms.row([.text(row.reminderId), .text(row.customerId), .phone(row.phone), .text(row.text), .text(row.encoding),
+                         .integer(row.units), .integer(row.segments), .text(row.segments == 1 ? "yes" : "NO")])
                 smsCount += 1
                 file = "\(folder)/sms.csv"; digest = FileOps.sha256Hex(Array(row.text.utf8))
             case let .call(row):
-                calls.row([.text(row.reminderId), .text(row.customerId), .text(row.customerName), .text(row.phone),
+                calls.row([.text(row.reminderId), .text(row.customerId), .text(row.customerName), .phone(row.phone),
                            .text(row.amount), .text(row.talkingPoints)])
                 callCount += 1
                 file = "\(folder)/calls.csv"; digest = FileOps.sha256Hex(Array(row.talkingPoints.utf8))
@@ -236,7 +237,7 @@ public enum RemindStage {
                 items: f.items.map { RecordedReminder.Item(documentId: $0.documentId ?? 0, number: $0.number, step: $0.step,
                                                            openAmount: $0.open, daysLate: $0.daysLate) }))
         }
-        if smsCount > 0 { files.append(("sms.csv", Array(sms.utf8))) }
+        if smsCount > 0 { files.append(("sms.csv", sms.bytes)) }
         if callCount > 0 { files.append(("calls.csv", calls.bytes)) }
         files.append(("manifest.csv", manifest.bytes))
         return (files, recorded)

@@ -14,6 +14,10 @@ public struct CSVTableWriter {
         case text(String)
         case amount(Int64, places: Int)
         case integer(Int)
+        /// A telephone number: an E.164 number (`+` and 8 to 15 digits) is written as is, since
+        /// gateways need the `+` and a spreadsheet can only read it as a number; anything else
+        /// is text, neutralised like any other.
+        case phone(String)
     }
 
     public init(dialect: CSVDialect) {
@@ -30,6 +34,8 @@ public struct CSVTableWriter {
             case let .text(s): appendText(s)
             case let .amount(v, places): out.append(contentsOf: MinorUnits.format(v, places: places, decimalSeparator: dialect.decimalSeparator).utf8)
             case let .integer(v): out.append(contentsOf: String(v).utf8)
+            case let .phone(s):
+                if CSVTableWriter.isE164(s) { out.append(contentsOf: s.utf8) } else { appendText(s) }
             }
         }
         out.append(0x0D); out.append(0x0A)
@@ -40,6 +46,13 @@ public struct CSVTableWriter {
         guard let f = s.utf8.first else { return false }
         return f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
             || f == 0x09 || f == 0x0D
+    }
+
+    /// `+` followed by 8 to 15 digits, nothing else.
+    public static func isE164(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count >= 9, b.count <= 16, b[0] == UInt8(ascii: "+") else { return false }
+        return b.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     private mutating func appendText(_ raw: String) {
