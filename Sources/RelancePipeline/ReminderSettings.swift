@@ -6,7 +6,7 @@ import RelanceCore
 /// ```yaml
 /// reminders:
 ///   language: fr                      # fr | en: default language of the messages
-///   calendar: alsace-moselle          # metropolitan-france (default) | alsace-moselle
+///   calendar: alsace-moselle          # metropolitan-france (default) | alsace-moselle | belgium | germany | italy
 ///   min_interval_days: 5              # days between two reminders to one customer
 ///   payment_deadline_days: 8          # deadline written in the formal notice
 ///   place: Lyon                       # place of the letters' "Lyon, le …" line
@@ -122,7 +122,10 @@ public struct ReminderSettings: Sendable, Equatable {
             switch c {
             case "metropolitan-france", "france": region = .metropolitanFrance
             case "alsace-moselle": region = .alsaceMoselle
-            default: throw fail("calendar", "must be metropolitan-france or alsace-moselle")
+            case "belgium": region = .belgium
+            case "germany": region = .germany
+            case "italy": region = .italy
+            default: throw fail("calendar", "must be metropolitan-france, alsace-moselle, belgium, germany or italy")
             }
         }
         if let v = try int(m["min_interval_days"], "min_interval_days", 0...365) { minimumIntervalDays = v }

@@ -48,6 +48,22 @@ import RelanceCore
         #expect(national.isBusinessDay(ymd("2025-12-26")))
     }
 
+    /// Other EU countries' national holidays of 2026 (Easter Sunday 5 April), from their
+    /// governments' published lists.
+    @Test(arguments: [
+        (BusinessCalendar.Region.belgium, ["2026-01-01", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25", "2026-07-21",
+                                           "2026-08-15", "2026-11-01", "2026-11-11", "2026-12-25"]),
+        (.germany, ["2026-01-01", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25", "2026-10-03",
+                    "2026-12-25", "2026-12-26"]),
+        (.italy, ["2026-01-01", "2026-01-06", "2026-04-06", "2026-04-25", "2026-05-01", "2026-06-02", "2026-08-15",
+                  "2026-11-01", "2026-12-08", "2026-12-25", "2026-12-26"]),
+    ])
+    func otherCountries2026(_ region: BusinessCalendar.Region, _ expected: [String]) {
+        let cal = BusinessCalendar(region: region)
+        #expect(cal.holidays(in: 2026).map(\.day.description) == expected)
+        #expect(!cal.isPublicHoliday(ymd("2026-07-14")))   // the French national day is not theirs
+    }
+
     @Test func everyComputedHolidayMatchesTheSingleDayCheck() {
         for region in BusinessCalendar.Region.allCases {
             let cal = BusinessCalendar(region: region)

@@ -1,10 +1,12 @@
-/// French public holidays ("jours fériés", art. L3133-1 Code du travail) and business days.
+/// Public holidays and business days, computed per country or region, never listed by hand.
 ///
-/// Holidays are computed, not listed, so the calendar never runs out: the eight fixed days,
-/// and Easter Monday, Ascension (Easter + 39) and Whit Monday (Easter + 50) from the
-/// Gregorian computus. Whit Monday stays a holiday even where it is worked as the "journée de
-/// solidarité". Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle) adds Good Friday and
-/// 26 December (local law, art. L3134-13).
+/// France ("jours fériés", art. L3133-1 Code du travail): the eight fixed days, and Easter
+/// Monday, Ascension (Easter + 39) and Whit Monday (Easter + 50) from the Gregorian computus.
+/// Whit Monday stays a holiday even where it is worked as the "journée de solidarité".
+/// Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle) adds Good Friday and 26 December (local law,
+/// art. L3134-13). For companies sending from elsewhere in the EU, the national public
+/// holidays of Belgium (loi du 4 janvier 1974), Germany (the nationwide days only; a Land's own
+/// days are not included) and Italy (legge 260/1949 and later) are computed the same way.
 ///
 /// Contractual due dates do not move to a business day (legal.md §1.4, [S32]); this calendar
 /// is for scheduling letters and for procedural deadlines the caller chooses to shift.
@@ -12,6 +14,44 @@ public struct BusinessCalendar: Sendable, Equatable {
     public enum Region: String, Sendable, Equatable, Codable, CaseIterable {
         case metropolitanFrance
         case alsaceMoselle
+        case belgium
+        case germany
+        case italy
+
+        /// Fixed-date holidays (month, day, name).
+        var fixedHolidays: [(month: Int, day: Int, name: String)] {
+            switch self {
+            case .metropolitanFrance:
+                return [(1, 1, "Jour de l'an"), (5, 1, "Fête du Travail"), (5, 8, "Victoire 1945"), (7, 14, "Fête nationale"),
+                        (8, 15, "Assomption"), (11, 1, "Toussaint"), (11, 11, "Armistice 1918"), (12, 25, "Noël")]
+            case .alsaceMoselle:
+                return Region.metropolitanFrance.fixedHolidays + [(12, 26, "Saint-Étienne")]
+            case .belgium:
+                return [(1, 1, "Nouvel An"), (5, 1, "Fête du Travail"), (7, 21, "Fête nationale"), (8, 15, "Assomption"),
+                        (11, 1, "Toussaint"), (11, 11, "Armistice"), (12, 25, "Noël")]
+            case .germany:
+                return [(1, 1, "Neujahr"), (5, 1, "Tag der Arbeit"), (10, 3, "Tag der Deutschen Einheit"),
+                        (12, 25, "1. Weihnachtstag"), (12, 26, "2. Weihnachtstag")]
+            case .italy:
+                return [(1, 1, "Capodanno"), (1, 6, "Epifania"), (4, 25, "Festa della Liberazione"), (5, 1, "Festa del Lavoro"),
+                        (6, 2, "Festa della Repubblica"), (8, 15, "Ferragosto"), (11, 1, "Ognissanti"),
+                        (12, 8, "Immacolata Concezione"), (12, 25, "Natale"), (12, 26, "Santo Stefano")]
+            }
+        }
+
+        /// Holidays at a fixed distance from Easter Sunday (days, name); all fall in March to June.
+        var easterHolidays: [(offset: Int, name: String)] {
+            switch self {
+            case .metropolitanFrance, .belgium:
+                return [(1, "Lundi de Pâques"), (39, "Ascension"), (50, "Lundi de Pentecôte")]
+            case .alsaceMoselle:
+                return [(-2, "Vendredi saint"), (1, "Lundi de Pâques"), (39, "Ascension"), (50, "Lundi de Pentecôte")]
+            case .germany:
+                return [(-2, "Karfreitag"), (1, "Ostermontag"), (39, "Christi Himmelfahrt"), (50, "Pfingstmontag")]
+            case .italy:
+                return [(1, "Lunedì dell'Angelo")]
+            }
+        }
     }
 
     /// A named public holiday.
@@ -47,27 +87,9 @@ public struct BusinessCalendar: Sendable, Equatable {
     /// The public holidays of `year`, in date order.
     public func holidays(in year: Int) -> [Holiday] {
         guard (1...9999).contains(year) else { return [] }
-        func fixed(_ m: Int, _ d: Int, _ name: String) -> Holiday {
-            Holiday(day: Day(year: year, month: m, day: d) ?? Day(ordinal: 0), name: name)
-        }
         let easter = Self.easterSunday(year: year)
-        var list = [
-            fixed(1, 1, "Jour de l'an"),
-            Holiday(day: easter.adding(days: 1), name: "Lundi de Pâques"),
-            fixed(5, 1, "Fête du Travail"),
-            fixed(5, 8, "Victoire 1945"),
-            Holiday(day: easter.adding(days: 39), name: "Ascension"),
-            Holiday(day: easter.adding(days: 50), name: "Lundi de Pentecôte"),
-            fixed(7, 14, "Fête nationale"),
-            fixed(8, 15, "Assomption"),
-            fixed(11, 1, "Toussaint"),
-            fixed(11, 11, "Armistice 1918"),
-            fixed(12, 25, "Noël"),
-        ]
-        if region == .alsaceMoselle {
-            list.append(Holiday(day: easter.adding(days: -2), name: "Vendredi saint"))
-            list.append(fixed(12, 26, "Saint-Étienne"))
-        }
+        let list = region.fixedHolidays.map { Holiday(day: Day(year: year, month: $0.month, day: $0.day) ?? Day(ordinal: 0), name: $0.name) }
+            + region.easterHolidays.map { Holiday(day: easter.adding(days: $0.offset), name: $0.name) }
         // Ascension can fall on a fixed holiday (1 May 2008): keep one entry per day.
         var seen: Set<Day> = []
         return list.sorted { $0.day < $1.day }.filter { seen.insert($0.day).inserted }
@@ -76,21 +98,10 @@ public struct BusinessCalendar: Sendable, Equatable {
     /// Whether `day` is a public holiday in this region.
     public func isPublicHoliday(_ day: Day) -> Bool {
         let c = day.components
-        switch (c.month, c.day) {
-        case (1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25):
-            return true
-        case (12, 26):
-            return region == .alsaceMoselle
-        default:
-            break
-        }
+        if region.fixedHolidays.contains(where: { $0.month == c.month && $0.day == c.day }) { return true }
         guard (3...6).contains(c.month) else { return false }
         let offset = Self.easterSunday(year: c.year).distance(to: day)
-        switch offset {
-        case 1, 39, 50: return true
-        case -2: return region == .alsaceMoselle
-        default: return false
-        }
+        return region.easterHolidays.contains { $0.offset == offset }
     }
 
     /// Saturday and Sunday are not business days.
