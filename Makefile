@@ -86,8 +86,7 @@ READERS_ARGS ?=
 
 bench-readers: deps
 	@python3 -c "import lxml" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
-	$(SWIFT) build -c release --product relance-bench-camt
-	$(SWIFT) build -c release --product relance-bench-fec
+	$(SWIFT) build -c release --product relance-bench-reader
 	python3 Benchmarks/readers.py --bin .build/release $(READERS_ARGS)
 
 # The reminder stage on the 1M-invoice data (as-of 2026-06-15): a first run on the backlog

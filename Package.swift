@@ -81,16 +81,9 @@ let package = Package(
         ),
         // Reader timings for `make bench-readers` (Benchmarks/readers.py): file bytes → IngestBatch.
         .executableTarget(
-            name: "relance-bench-camt",
+            name: "relance-bench-reader",
             dependencies: ["RelanceCore", "RelanceFormats"],
-            path: "Benchmarks/camt",
-            exclude: ["README.md", "generate_camt.py", "lxml_parse.py"]
-        ),
-        .executableTarget(
-            name: "relance-bench-fec",
-            dependencies: ["RelanceCore", "RelanceFormats"],
-            path: "Benchmarks/fec",
-            exclude: ["generate_fec.py", "measure.sh"]
+            path: "Benchmarks/ReaderBench"
         ),
 
         .target(name: "RelanceTestSupport", dependencies: ["RelanceCore"]),

@@ -3,13 +3,13 @@
 from file bytes to domain records (before the store), on generated files.
 
 1. camt: Benchmarks/camt/generate_camt.py writes a camt.053 of --camt-entries entries (400 000
-   by default, about 134 MB); `relance-bench-camt FILE RUNS` times CamtReader; then
+   by default, about 134 MB); `relance-bench-reader camt FILE RUNS` times CamtReader; then
    Benchmarks/camt/lxml_parse.py times Python lxml.etree.iterparse on the same file, doing the
    same extraction (--lxml-runs runs) and bare (iterparse + clear only, the floor of any lxml
    peer). Both must find the same payments and credit total (checked: a difference fails the
    run). The ratio CamtReader / lxml is of CPU-time MB/s measured in this run.
 2. FEC: Benchmarks/fec/generate_fec.py writes an FEC of --fec-lines lines (1 000 000 by default,
-   about 150 MB); `relance-bench-fec FILE RUNS` times FECReader.
+   about 150 MB); `relance-bench-reader fec FILE RUNS` times FECReader.
 
 Figures are medians. CPU time (user + system of the process) is the figure to quote on a
 shared machine: wall time there mostly measures the other jobs. Both are printed, with the
@@ -87,7 +87,7 @@ def lxml_rate(output: str) -> float:
 def camt(args: argparse.Namespace) -> None:
     path = generate("camt", args.camt_entries)
     say(f"camt.053: {path} ({os.path.getsize(path) / 1e6:.1f} MB, {args.camt_entries} entries)")
-    swift = run([os.path.join(args.bin, "relance-bench-camt"), path, str(args.runs)])
+    swift = run([os.path.join(args.bin, "relance-bench-reader"), "camt", path, str(args.runs)])
     for line in swift.strip().splitlines():
         say(f"  CamtReader: {line}")
     full = run([sys.executable, os.path.join(HERE, "camt", "lxml_parse.py"), path, "--repeat", str(args.lxml_runs)])
@@ -108,7 +108,7 @@ def camt(args: argparse.Namespace) -> None:
 def fec(args: argparse.Namespace) -> None:
     path = generate("fec", args.fec_lines)
     say(f"FEC: {path} ({os.path.getsize(path) / 1e6:.1f} MB, {args.fec_lines} lines)")
-    out = run([os.path.join(args.bin, "relance-bench-fec"), path, str(args.runs)])
+    out = run([os.path.join(args.bin, "relance-bench-reader"), "fec", path, str(args.runs)])
     for line in out.strip().splitlines():
         say(f"  FECReader: {line}")
     say(f"  => FECReader {cpu_rate(out):.0f} MB/s CPU (target >= 250)")
