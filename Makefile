@@ -6,7 +6,7 @@ CONFIG ?= debug
 BIN = .build/$(CONFIG)
 DEMO_AS_OF := $(shell cat fixtures/demo/AS_OF 2>/dev/null)
 
-APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev libpoppler-glib-dev libpango1.0-dev libcairo2-dev libxlsxwriter-dev \
+APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev sqlite3 libpoppler-glib-dev libpango1.0-dev libcairo2-dev libxlsxwriter-dev \
 	fonts-dejavu-core poppler-utils libarchive-tools p7zip-full qpdf unzip
 PIP_TEST_PACKAGES = openpyxl
 PIP_BENCH_PACKAGES = duckdb lxml

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import hashlib
 import os
 import shutil
@@ -95,6 +96,22 @@ def input_stats(inbox: str) -> tuple[int, int]:
     return rows, size
 
 
+def data_rows(path: str) -> int:
+    """Data rows of one generated CSV (a header line, no line breaks inside fields)."""
+    with open(path, "rb") as f:
+        return max(f.read().count(b"\n") - 1, 1)
+
+
+def allocation_count(ingest_stderr: str, default: int) -> int:
+    """Allocations the ingest reported on stderr ("Allocations: N from payments …, M from credit notes")."""
+    try:
+        text = open(ingest_stderr, encoding="utf-8", errors="replace").read()
+    except OSError:
+        return default
+    m = re.search(r"Allocations: (\d+) from payments[^,]*, (\d+) from credit notes", text)
+    return int(m.group(1)) + int(m.group(2)) if m else default
+
+
 def first_difference(expected: bytes, actual: bytes, expected_name: str, actual_name: str) -> str:
     diff = difflib.unified_diff(expected.decode("utf-8", "replace").splitlines(keepends=True),
                                 actual.decode("utf-8", "replace").splitlines(keepends=True),
@@ -110,6 +127,7 @@ def run_size(size: int, args, results_root: str) -> list[str]:
     inbox = os.path.join(folder, "inbox")
     as_of = open(os.path.join(folder, "AS_OF")).read().strip()
     rows, nbytes = input_stats(inbox)
+    counts = {kind: data_rows(os.path.join(inbox, f"{name}.csv")) for kind, name in (("documents", "invoices"), ("payments", "payments"))}
     repeat = args.repeat or (3 if size < 1_000_000 else 1)
     out_dir = os.path.join(results_root, str(size))
     os.makedirs(out_dir, exist_ok=True)
@@ -145,6 +163,14 @@ def run_size(size: int, args, results_root: str) -> list[str]:
             shutil.copyfile(report, relance_report)
             if not args.keep_homes:
                 shutil.rmtree(home)
+        # The SQLite floor: the same rows written by SQLite alone (sqlite_floor.py), with the
+        # allocation count Relance's ingest reported (else one per payment row).
+        allocations = allocation_count(os.path.join(out_dir, f"relance-ingest-{r + 1}.err"), default=counts["payments"])
+        cmd = [sys.executable, os.path.join(HERE, "sqlite_floor.py"), "--documents", str(counts["documents"]),
+               "--payments", str(counts["payments"]), "--allocations", str(allocations),
+               "--db", os.path.join(out_dir, "floor.sqlite")]
+        wall, cpu, peak = measure(cmd, out_dir, f"sqlite-floor-{r + 1}")
+        record("sqlite floor", wall, cpu, peak)
         cmd = [sys.executable, os.path.join(HERE, "duckdb_aged_balance.py"), "--inbox", inbox, "--as-of", as_of,
                "--out", duck_out]
         wall, cpu, peak = measure(cmd, out_dir, f"duckdb-{r + 1}")
@@ -173,7 +199,7 @@ def run_size(size: int, args, results_root: str) -> list[str]:
     lines = [f"size {size}: {rows} input rows, {nbytes / 1e6:.1f} MB, as-of {as_of}, "
              f"median of {repeat}{' (python derive: 1 run)' if python_dir else ''}; output rows {out_rows}",
              f"{'stage':<16} {'seconds':>9} {'CPU s':>8} {'rows/s':>12} {'MB/s':>8} {'peak MB':>9}"]
-    for stage in ("relance-ingest", "relance-report", "relance total", "duckdb", "python derive"):
+    for stage in ("relance-ingest", "relance-report", "relance total", "sqlite floor", "duckdb", "python derive"):
         if stage not in times:
             continue
         med = statistics.median(times[stage])
@@ -183,6 +209,9 @@ def run_size(size: int, args, results_root: str) -> list[str]:
         ratio = statistics.median(times["relance total"]) / statistics.median(times["duckdb"])
         cpu_ratio = statistics.median(cpus["relance total"]) / statistics.median(cpus["duckdb"])
         lines.append(f"Relance total / DuckDB = {ratio:.2f} (wall), {cpu_ratio:.2f} (CPU)")
+        floor = statistics.median(times["sqlite floor"])
+        lines.append(f"SQLite floor (the same rows written by SQLite alone, sqlite_floor.py) = {floor:.2f} s: "
+                     f"Relance's ingest is {statistics.median(times['relance-ingest']) / floor:.2f}x it")
     else:
         lines.append("Relance skipped (--skip-relance): no ratio")
     lines.append("outputs: " + ("identical" if not failures else "MISMATCH"))

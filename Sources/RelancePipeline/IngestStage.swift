@@ -68,12 +68,17 @@ public enum IngestStage {
         let reads = FileReadAhead(files, ctx: ctx)
         for (i, url) in files.enumerated() {
             ctx.progress.step(i, of: total, url.lastPathComponent)
-            report.files.append(try ingest(url, ctx: ctx, store: store, read: reads.take(i)))
+            let read = try PhaseLog.measure("wait for \(url.lastPathComponent)") { try reads.take(i) }
+            report.files.append(try PhaseLog.measure("store \(url.lastPathComponent)") {
+                try ingest(url, ctx: ctx, store: store, read: read)
+            })
         }
         ctx.progress.step(files.count, of: total, "allocating payments")
         let terms = ctx.config
-        report.derivedDueDates = try store.setDerivedDueDates(termsDays: terms.paymentTermsDays, perCustomer: terms.customerPaymentTerms)
-        report.allocation = try store.applyExactAllocations(at: ctx.timestamp)
+        report.derivedDueDates = try PhaseLog.measure("derived due dates") {
+            try store.setDerivedDueDates(termsDays: terms.paymentTermsDays, perCustomer: terms.customerPaymentTerms)
+        }
+        report.allocation = try PhaseLog.measure("exact allocations") { try store.applyExactAllocations(at: ctx.timestamp) }
         for (i, url) in actionFiles.enumerated() {
             ctx.progress.step(files.count + i, of: total, url.lastPathComponent)
             report.files.append(try ingestActions(url, ctx: ctx, store: store, registry: registry))
@@ -165,7 +170,9 @@ public enum IngestStage {
         let bytes = try FileOps.readBytes(url)
         let info = IngestedFileInfo(sha256: FileOps.sha256Hex(bytes), name: name, size: Int64(bytes.count), format: "")
         do {
-            let batch = try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
+            let batch = try PhaseLog.measure("parse \(name) (reader thread)") { () throws(InputRejection) -> IngestBatch in
+                try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
+            }
             return ReadFile(info: info, detectedFormat: "", batch: .success(batch))
         } catch {
             return ReadFile(info: info, detectedFormat: InputFormats.detect(bytes).rawValue, batch: .failure(error))

@@ -14,7 +14,9 @@ extension Store {
         try writeWithCheckedReferences { db in
             let fileId = try Self.upsertFile(db, file: file, outcome: .ingested, recordCount: batch.recordCount,
                                              errors: nil, at: timestamp)
-            let batch = try CustomerIdentity.resolve(batch, db: db, fileId: fileId, timestamp: timestamp, actor: actor)
+            let batch = try PhaseLog.measure("\(file.name): identity") {
+                try CustomerIdentity.resolve(batch, db: db, fileId: fileId, timestamp: timestamp, actor: actor)
+            }
             let ingester = BatchIngester(db: db, fileId: fileId, timestamp: timestamp, actor: actor)
             try ingester.run(batch)
             var detail = JSONText()
@@ -57,9 +59,9 @@ final class BatchIngester {
     }
 
     func run(_ batch: IngestBatch) throws {
-        try ingestCustomers(batch)
-        try ingestDocuments(batch.documents)
-        try ingestPayments(batch.payments)
+        try PhaseLog.measure("customers") { try ingestCustomers(batch) }
+        try PhaseLog.measure("documents") { try ingestDocuments(batch.documents) }
+        try PhaseLog.measure("payments") { try ingestPayments(batch.payments) }
         try ingestStatedAllocations(batch.allocations)
         try ingestAttachments(batch.attachments)
     }
@@ -272,15 +274,17 @@ final class BatchIngester {
     /// chance to remove the exact repeats (or throw) and the build is retried once.
     private func withoutIndexes(_ table: String, load: () throws -> Void, resolveDuplicates: () throws -> Void) throws {
         let indexes = try SecondaryIndexes.drop(db, table: table)
-        try load()
+        try PhaseLog.measure("\(table) append") { try load() }
         var resolved = false
         for index in indexes {
-            do {
-                try db.execute(sql: index.sql)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && !resolved {
-                try resolveDuplicates()
-                resolved = true
-                try db.execute(sql: index.sql)
+            try PhaseLog.measure("index \(index.name)") {
+                do {
+                    try db.execute(sql: index.sql)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && !resolved {
+                    try resolveDuplicates()
+                    resolved = true
+                    try db.execute(sql: index.sql)
+                }
             }
         }
     }

@@ -102,15 +102,15 @@ final class ExactAllocationPass {
     }
 
     func run() throws {
-        let candidates = try loadCandidatePayments()
+        let candidates = try PhaseLog.measure("load candidate payments") { try loadCandidatePayments() }
         let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
         if preload ?? (candidates.count > 50_000 && candidates.count * 8 > invoiceCount) {
-            try preloadInvoices()
+            try PhaseLog.measure("preload invoices") { try preloadInvoices() }
         }
         let indexes = startedEmpty ? try SecondaryIndexes.drop(db, table: "allocations") : []
-        try allocatePayments(candidates)
-        try allocateCreditNotes()
-        try SecondaryIndexes.create(db, indexes)
+        try PhaseLog.measure("allocate payments") { try allocatePayments(candidates) }
+        try PhaseLog.measure("allocate credit notes") { try allocateCreditNotes() }
+        try PhaseLog.measure("allocation indexes") { try SecondaryIndexes.create(db, indexes) }
         for t in totals { stats.amounts[t.currency] = t.amount }
     }
 

@@ -78,9 +78,11 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+            try PhaseLog.measure("transaction, commit included") {
+                try db.inTransaction(.immediate) {
+                    result = try PhaseLog.measure("transaction body") { try body(db) }
+                    return .commit
+                }
             }
             guard let result else { throw DatabaseError(resultCode: .SQLITE_ERROR, message: "transaction produced no result") }
             return result
