@@ -311,300 +311,89 @@ final class BatchIngester {
         return db.changesCount
     }
 
-    // MARK: Documents
-
-    private static let documentContent =
-        "customer_id, kind, issue_date, due_date, delivery_date, currency, amount_excl_tax, tax, amount, original_invoice, payment_reference"
+    // MARK: Documents and payments
 
     private func ingestDocuments(_ documents: [Document]) throws {
-        guard !documents.isEmpty else { return }
-        let insert = try RawStatement(db, """
-            INSERT INTO documents (number, customer_id, kind, issue_date, due_date, due_date_derived, delivery_date,
-                currency, amount_excl_tax, tax, amount, original_invoice, payment_reference, source_file_id, source_location)
-            VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        func insertRow(_ d: Document) throws {
-            insert.bind(1, d.number)
-            insert.bind(2, d.customerId)
-            insert.bind(3, d.kind.rawValue)
-            insert.bind(4, Int64(d.issueDate.ordinal))
-            insert.bind(5, d.dueDate?.ordinal)
-            insert.bind(6, d.deliveryDate?.ordinal)
-            insert.bind(7, d.currency)
-            insert.bind(8, d.amountExclTax)
-            insert.bind(9, d.tax)
-            insert.bind(10, d.amount)
-            insert.bind(11, d.originalInvoice)
-            insert.bind(12, d.paymentReference)
-            insert.bind(13, fileId)
-            insert.bind(14, d.sourceLocation)
-            try insert.execute()
-        }
-
-        if try isEmpty("documents") {
-            try withoutIndexes("documents", load: {
-                for d in documents { try insertRow(d) }
-                stats.documents.inserted += documents.count
-            }, resolveDuplicates: {
-                let removed = try removeExactRepeats(table: "documents", key: "number", content: Self.documentContent,
-                                                     conflict: { .conflictingDuplicateDocument(number: $0) })
-                stats.documents.inserted -= removed
-                stats.documents.unchanged += removed
-            })
-            return
-        }
-
-        let lookup = try RawStatement(db, """
-            SELECT id, customer_id, kind, issue_date, due_date, due_date_derived, delivery_date, currency,
-                   amount_excl_tax, tax, amount, original_invoice, payment_reference
-            FROM documents WHERE number = ?
-            """)
-        let update = try RawStatement(db, """
-            UPDATE documents SET issue_date = ?, due_date = ?, due_date_derived = ?, delivery_date = ?, currency = ?,
-                amount_excl_tax = ?, tax = ?, amount = ?, original_invoice = ?, payment_reference = ?,
-                source_file_id = ?, source_location = ?
-            WHERE id = ?
-            """)
-        var touched = Set<String>()
-        touched.reserveCapacity(documents.count)
-        for d in documents {
-            lookup.bind(1, d.number)
-            guard try lookup.query() else {
-                try insertRow(d)
-                touched.insert(d.number)
-                stats.documents.inserted += 1
-                continue
-            }
-            // The daily case: the full export again, row identical to the store. Compared in
-            // place, without building the stored row's Strings.
-            if Self.storedRowMatches(lookup, d) {
-                lookup.finish()
-                touched.insert(d.number)
-                stats.documents.unchanged += 1
-                continue
-            }
-            let id = lookup.int64(0)
-            let storedCustomer = lookup.string(1)
-            let storedKind = lookup.string(2)
-            let old = StoredDocument(
-                issueDate: lookup.int64(3), dueDate: lookup.int64OrNil(4), dueDerived: lookup.int64(5) != 0,
-                deliveryDate: lookup.int64OrNil(6), currency: lookup.string(7), amountExclTax: lookup.int64OrNil(8),
-                tax: lookup.int64OrNil(9), amount: lookup.int64(10), originalInvoice: lookup.stringOrNil(11),
-                paymentReference: lookup.stringOrNil(12))
-            lookup.finish()
-            guard storedCustomer == d.customerId else {
-                throw StoreError.documentCustomerConflict(number: d.number, storedCustomer: storedCustomer, newCustomer: d.customerId)
-            }
-            guard storedKind == d.kind.rawValue else {
-                throw StoreError.documentKindConflict(number: d.number, stored: storedKind, new: d.kind.rawValue)
-            }
-            // A missing optional field keeps the stored value; a derived due date stays when the
-            // source still has none.
-            var new = old
-            new.issueDate = Int64(d.issueDate.ordinal)
-            if let due = d.dueDate { new.dueDate = Int64(due.ordinal); new.dueDerived = false }
-            if let v = d.deliveryDate { new.deliveryDate = Int64(v.ordinal) }
-            new.currency = d.currency.code
-            if let v = d.amountExclTax { new.amountExclTax = v }
-            if let v = d.tax { new.tax = v }
-            new.amount = d.amount
-            if let v = Self.nonEmpty(d.originalInvoice) { new.originalInvoice = v }
-            if let v = Self.nonEmpty(d.paymentReference) { new.paymentReference = v }
-            let firstTime = touched.insert(d.number).inserted
-            guard new != old else {
-                stats.documents.unchanged += 1
-                continue
-            }
-            guard firstTime else { throw StoreError.conflictingDuplicateDocument(number: d.number) }
-            update.bind(1, new.issueDate)
-            update.bind(2, new.dueDate)
-            update.bind(3, new.dueDerived ? 1 : 0)
-            update.bind(4, new.deliveryDate)
-            update.bind(5, new.currency)
-            update.bind(6, new.amountExclTax)
-            update.bind(7, new.tax)
-            update.bind(8, new.amount)
-            update.bind(9, new.originalInvoice)
-            update.bind(10, new.paymentReference)
-            update.bind(11, fileId)
-            update.bind(12, d.sourceLocation)
-            update.bind(13, id)
-            try update.execute()
-            var detail = JSONText()
-            detail.add("number", d.number)
-            detail.addRaw("changes", old.changes(to: new))
-            try journal("document.updated", subjectType: "document", subjectId: d.number, detail: detail.json)
-            stats.documents.updated += 1
-            if new.amount < old.amount || new.currency != old.currency {
-                let column = d.kind == .invoice ? "invoice_id" : "credit_note_id"
-                try releaseOverAllocations(column: column, id: id, amount: new.amount, currency: new.currency,
-                                           subject: "document", subjectId: d.number)
-            }
-        }
+        try upsert(documents, as: DocumentTable.self, counts: \.documents)
     }
-
-    // MARK: Payments
-
-    private static let paymentContent =
-        "customer_id, date, value_date, amount, currency, reference, invoice_number, payer_name, payer_iban, structured_reference, end_to_end_id, reverses"
 
     private func ingestPayments(_ payments: [Payment]) throws {
-        guard !payments.isEmpty else { return }
-        let insert = try RawStatement(db, """
-            INSERT INTO payments (payment_ref, customer_id, date, value_date, amount, currency, reference, invoice_number,
-                payer_name, payer_iban, structured_reference, end_to_end_id, reverses, source_file_id, source_location)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        func insertRow(_ p: Payment) throws {
-            insert.bind(1, p.paymentId)
-            insert.bind(2, Self.nonEmpty(p.customerId))
-            insert.bind(3, Int64(p.date.ordinal))
-            insert.bind(4, p.valueDate?.ordinal)
-            insert.bind(5, p.amount)
-            insert.bind(6, p.currency)
-            insert.bind(7, p.reference)
-            insert.bind(8, p.invoiceNumber)
-            insert.bind(9, p.payerName)
-            insert.bind(10, p.payerIban)
-            insert.bind(11, p.structuredReference)
-            insert.bind(12, p.endToEndId)
-            insert.bind(13, p.reverses)
-            insert.bind(14, fileId)
-            insert.bind(15, p.sourceLocation)
-            try insert.execute()
-        }
+        try upsert(payments, as: PaymentTable.self, counts: \.payments)
+    }
 
-        if try isEmpty("payments") {
-            try withoutIndexes("payments", load: {
-                for p in payments { try insertRow(p) }
-                stats.payments.inserted += payments.count
+    /// Writes records on their natural key. Into an empty table: appended without secondary
+    /// indexes (a repeated key inside the batch must repeat the same content). Otherwise: a new
+    /// key is inserted, a row the store already holds counts as unchanged (the daily case: the
+    /// full export again), a changed row is updated and journaled `<subject>.updated`, and when
+    /// it shrank its automatic allocations that no longer fit are released.
+    private func upsert<T: RecordTable>(_ records: [T.Record], as table: T.Type,
+                                        counts: WritableKeyPath<IngestStats, IngestStats.Counts>) throws {
+        guard !records.isEmpty else { return }
+        let insert = try RawStatement(db, T.insertSQL)
+        if try isEmpty(T.table) {
+            try withoutIndexes(T.table, load: {
+                for r in records {
+                    T.bindInsert(insert, r, fileId: fileId)
+                    try insert.execute()
+                }
+                stats[keyPath: counts].inserted += records.count
             }, resolveDuplicates: {
-                let removed = try removeExactRepeats(table: "payments", key: "payment_ref", content: Self.paymentContent,
-                                                     conflict: { .conflictingDuplicatePayment(paymentId: $0) })
-                stats.payments.inserted -= removed
-                stats.payments.unchanged += removed
+                let removed = try removeExactRepeats(table: T.table, key: T.keyColumn, content: T.contentColumns,
+                                                     conflict: T.duplicateConflict)
+                stats[keyPath: counts].inserted -= removed
+                stats[keyPath: counts].unchanged += removed
             })
             return
         }
 
-        let lookup = try RawStatement(db, """
-            SELECT id, customer_id, date, value_date, amount, currency, reference, invoice_number, payer_name, payer_iban,
-                   structured_reference, end_to_end_id, reverses
-            FROM payments WHERE payment_ref = ?
-            """)
-        let update = try RawStatement(db, """
-            UPDATE payments SET customer_id = ?, date = ?, value_date = ?, amount = ?, currency = ?, reference = ?,
-                invoice_number = ?, payer_name = ?, payer_iban = ?, structured_reference = ?, end_to_end_id = ?,
-                reverses = ?, source_file_id = ?, source_location = ?
-            WHERE id = ?
-            """)
+        let lookup = try RawStatement(db, T.lookupSQL)
+        let update = try RawStatement(db, T.updateSQL)
         var touched = Set<String>()
-        touched.reserveCapacity(payments.count)
-        for p in payments {
-            lookup.bind(1, p.paymentId)
+        touched.reserveCapacity(records.count)
+        for r in records {
+            let key = T.key(r)
+            lookup.bind(1, key)
             guard try lookup.query() else {
-                try insertRow(p)
-                touched.insert(p.paymentId)
-                stats.payments.inserted += 1
+                T.bindInsert(insert, r, fileId: fileId)
+                try insert.execute()
+                touched.insert(key)
+                stats[keyPath: counts].inserted += 1
                 continue
             }
-            if Self.storedRowMatches(lookup, p) {
+            if T.storedMatches(lookup, r) {
                 lookup.finish()
-                touched.insert(p.paymentId)
-                stats.payments.unchanged += 1
+                touched.insert(key)
+                stats[keyPath: counts].unchanged += 1
                 continue
             }
             let id = lookup.int64(0)
-            let old = StoredPayment(
-                customerId: lookup.stringOrNil(1), date: lookup.int64(2), valueDate: lookup.int64OrNil(3),
-                amount: lookup.int64(4), currency: lookup.string(5), reference: lookup.stringOrNil(6),
-                invoiceNumber: lookup.stringOrNil(7), payerName: lookup.stringOrNil(8), payerIban: lookup.stringOrNil(9),
-                structuredReference: lookup.stringOrNil(10), endToEndId: lookup.stringOrNil(11), reverses: lookup.stringOrNil(12))
-            lookup.finish()
-            var new = old
-            if let c = Self.nonEmpty(p.customerId) {
-                if let stored = old.customerId, stored != c {
-                    throw StoreError.paymentCustomerConflict(paymentId: p.paymentId, storedCustomer: stored, newCustomer: c)
-                }
-                new.customerId = c
+            let old: T.Stored
+            do {
+                old = try T.stored(lookup, for: r)
+            } catch {
+                lookup.finish()
+                throw error
             }
-            new.date = Int64(p.date.ordinal)
-            if let v = p.valueDate { new.valueDate = Int64(v.ordinal) }
-            new.amount = p.amount
-            new.currency = p.currency.code
-            if let v = Self.nonEmpty(p.reference) { new.reference = v }
-            if let v = Self.nonEmpty(p.invoiceNumber) { new.invoiceNumber = v }
-            if let v = Self.nonEmpty(p.payerName) { new.payerName = v }
-            if let v = Self.nonEmpty(p.payerIban) { new.payerIban = v }
-            if let v = Self.nonEmpty(p.structuredReference) { new.structuredReference = v }
-            if let v = Self.nonEmpty(p.endToEndId) { new.endToEndId = v }
-            if let v = Self.nonEmpty(p.reverses) { new.reverses = v }
-            let firstTime = touched.insert(p.paymentId).inserted
+            lookup.finish()
+            let new = try T.merged(old, with: r)
+            let firstTime = touched.insert(key).inserted
             guard new != old else {
-                stats.payments.unchanged += 1
+                stats[keyPath: counts].unchanged += 1
                 continue
             }
-            guard firstTime else { throw StoreError.conflictingDuplicatePayment(paymentId: p.paymentId) }
-            update.bind(1, new.customerId)
-            update.bind(2, new.date)
-            update.bind(3, new.valueDate)
-            update.bind(4, new.amount)
-            update.bind(5, new.currency)
-            update.bind(6, new.reference)
-            update.bind(7, new.invoiceNumber)
-            update.bind(8, new.payerName)
-            update.bind(9, new.payerIban)
-            update.bind(10, new.structuredReference)
-            update.bind(11, new.endToEndId)
-            update.bind(12, new.reverses)
-            update.bind(13, fileId)
-            update.bind(14, p.sourceLocation)
-            update.bind(15, id)
+            guard firstTime else { throw T.duplicateConflict(key) }
+            T.bindUpdate(update, new, r, fileId: fileId, id: id)
             try update.execute()
             var detail = JSONText()
-            detail.add("payment_id", p.paymentId)
-            detail.addRaw("changes", old.changes(to: new))
-            try journal("payment.updated", subjectType: "payment", subjectId: p.paymentId, detail: detail.json)
-            stats.payments.updated += 1
-            if new.amount < old.amount || new.currency != old.currency {
-                try releaseOverAllocations(column: "payment_id", id: id, amount: max(new.amount, 0), currency: new.currency,
-                                           subject: "payment", subjectId: p.paymentId)
+            detail.add(T.keyField, key)
+            detail.addRaw("changes", T.changes(from: old, to: new))
+            try journal("\(T.subject).updated", subjectType: T.subject, subjectId: key, detail: detail.json)
+            stats[keyPath: counts].updated += 1
+            if let shrink = T.shrink(from: old, to: new, r) {
+                try releaseOverAllocations(column: shrink.column, id: id, amount: shrink.amount, currency: shrink.currency,
+                                           subject: T.subject, subjectId: key)
             }
         }
-    }
-
-    /// Whether the stored document (columns of the document look-up) already says everything
-    /// `d` says, by the merge rules of `ingestDocuments` (an absent field keeps the stored one).
-    private static func storedRowMatches(_ row: RawStatement, _ d: Document) -> Bool {
-        func sameInt(_ c: Int32, _ v: Int64?) -> Bool {
-            guard let v else { return true }
-            return !row.isNull(c) && row.int64(c) == v
-        }
-        func sameText(_ c: Int32, _ v: String?) -> Bool {
-            guard let v = nonEmpty(v) else { return true }
-            return !row.isNull(c) && row.text(c, equals: v)
-        }
-        return row.text(1, equals: d.customerId) && row.text(2, equals: d.kind.rawValue)
-            && row.int64(3) == Int64(d.issueDate.ordinal)
-            && (d.dueDate.map { sameInt(4, Int64($0.ordinal)) && row.int64(5) == 0 } ?? true)
-            && sameInt(6, d.deliveryDate.map { Int64($0.ordinal) })
-            && row.currency(7) == d.currency
-            && sameInt(8, d.amountExclTax) && sameInt(9, d.tax) && row.int64(10) == d.amount
-            && sameText(11, d.originalInvoice) && sameText(12, d.paymentReference)
-    }
-
-    /// Same for a payment (columns of the payment look-up).
-    private static func storedRowMatches(_ row: RawStatement, _ p: Payment) -> Bool {
-        func sameText(_ c: Int32, _ v: String?) -> Bool {
-            guard let v = nonEmpty(v) else { return true }
-            return !row.isNull(c) && row.text(c, equals: v)
-        }
-        return sameText(1, p.customerId) && row.int64(2) == Int64(p.date.ordinal)
-            && (p.valueDate.map { !row.isNull(3) && row.int64(3) == Int64($0.ordinal) } ?? true)
-            && row.int64(4) == p.amount && row.currency(5) == p.currency
-            && sameText(6, p.reference) && sameText(7, p.invoiceNumber) && sameText(8, p.payerName)
-            && sameText(9, p.payerIban) && sameText(10, p.structuredReference) && sameText(11, p.endToEndId)
-            && sameText(12, p.reverses)
     }
 
     // MARK: Releasing allocations a changed record no longer covers
@@ -766,82 +555,5 @@ final class BatchIngester {
             try insert.execute()
             stats.attachments.inserted += 1
         }
-    }
-}
-
-/// The comparable content of a stored document (its natural key and customer aside).
-struct StoredDocument: Equatable {
-    var issueDate: Int64
-    var dueDate: Int64?
-    var dueDerived: Bool
-    var deliveryDate: Int64?
-    var currency: String
-    var amountExclTax: Int64?
-    var tax: Int64?
-    var amount: Int64
-    var originalInvoice: String?
-    var paymentReference: String?
-
-    /// `{"field":{"old":…,"new":…},…}` for the fields that differ; days as `yyyy-mm-dd`.
-    func changes(to new: StoredDocument) -> String {
-        var out = JSONText()
-        func day(_ v: Int64?) -> String? { v.map { Day(ordinal: Int32(truncatingIfNeeded: $0)).description } }
-        func text(_ field: String, _ a: String?, _ b: String?) {
-            guard a != b else { return }
-            var c = JSONText(); c.add("old", a); c.add("new", b); out.addRaw(field, c.json)
-        }
-        func int(_ field: String, _ a: Int64?, _ b: Int64?) {
-            guard a != b else { return }
-            var c = JSONText(); c.add("old", a); c.add("new", b); out.addRaw(field, c.json)
-        }
-        text("issue_date", day(issueDate), day(new.issueDate))
-        text("due_date", day(dueDate), day(new.dueDate))
-        int("due_date_derived", dueDerived ? 1 : 0, new.dueDerived ? 1 : 0)
-        text("delivery_date", day(deliveryDate), day(new.deliveryDate))
-        text("currency", currency, new.currency)
-        int("amount_excl_tax", amountExclTax, new.amountExclTax)
-        int("tax", tax, new.tax)
-        int("amount", amount, new.amount)
-        text("original_invoice", originalInvoice, new.originalInvoice)
-        text("payment_reference", paymentReference, new.paymentReference)
-        return out.json
-    }
-}
-
-/// The comparable content of a stored payment (its natural key aside).
-struct StoredPayment: Equatable {
-    var customerId: String?
-    var date: Int64
-    var valueDate: Int64?
-    var amount: Int64
-    var currency: String
-    var reference: String?
-    var invoiceNumber: String?
-    var payerName: String?
-    var payerIban: String?
-    var structuredReference: String?
-    var endToEndId: String?
-    var reverses: String?
-
-    func changes(to new: StoredPayment) -> String {
-        var out = JSONText()
-        func day(_ v: Int64?) -> String? { v.map { Day(ordinal: Int32(truncatingIfNeeded: $0)).description } }
-        func text(_ field: String, _ a: String?, _ b: String?) {
-            guard a != b else { return }
-            var c = JSONText(); c.add("old", a); c.add("new", b); out.addRaw(field, c.json)
-        }
-        text("customer_id", customerId, new.customerId)
-        text("date", day(date), day(new.date))
-        text("value_date", day(valueDate), day(new.valueDate))
-        if amount != new.amount { var c = JSONText(); c.add("old", amount); c.add("new", new.amount); out.addRaw("amount", c.json) }
-        text("currency", currency, new.currency)
-        text("reference", reference, new.reference)
-        text("invoice_number", invoiceNumber, new.invoiceNumber)
-        text("payer_name", payerName, new.payerName)
-        text("payer_iban", payerIban, new.payerIban)
-        text("structured_reference", structuredReference, new.structuredReference)
-        text("end_to_end_id", endToEndId, new.endToEndId)
-        text("reverses", reverses, new.reverses)
-        return out.json
     }
 }

@@ -33,6 +33,24 @@ struct JSONText {
         text += json
     }
 
+    /// Adds `"k":{"old":…,"new":…}` when the two values differ, nothing otherwise: the
+    /// `changes` of an update, one field at a time.
+    mutating func change(_ k: String, _ old: String?, _ new: String?) {
+        guard old != new else { return }
+        var c = JSONText()
+        c.add("old", old)
+        c.add("new", new)
+        addRaw(k, c.json)
+    }
+
+    mutating func change(_ k: String, _ old: Int64?, _ new: Int64?) {
+        guard old != new else { return }
+        var c = JSONText()
+        c.add("old", old)
+        c.add("new", new)
+        addRaw(k, c.json)
+    }
+
     var json: String { text + "}" }
 
     static func appendString(_ s: String, to out: inout String) {
