@@ -3,8 +3,8 @@ import RelanceCore
 import RelanceFormats
 import RelanceTestSupport
 
-/// Every CII file of the shared samples (Factur-X, EN 16931, ZUGFeRD 1.0), read as a sale of
-/// its own seller. Facts read by hand.
+/// Every CII file of the shared samples (Factur-X, EN 16931, ZUGFeRD 1.0) with the facts read
+/// from it by hand; `EInvoiceSampleTests` reads each one as a sale of its own seller.
 @Suite struct CIISampleTests {
     static let leFournisseur = CompanyIdentity(name: "LE FOURNISSEUR", siren: "123456782", vatNumber: "FR11123456782")
 
@@ -37,31 +37,9 @@ import RelanceTestSupport
             original: nil, paymentReference: "Deb. 10202 / Fact. 12115118"),
     ]
 
-    @Test(.enabled(if: Samples.available, Samples.skipMessage), arguments: samples)
-    func readsSampleAsTheSellersSale(_ e: ExpectedInvoice) throws {
-        let bytes = try Samples.bytes(e.file)
-        #expect(EInvoiceReader.looksLikeEInvoice(Array(bytes.prefix(4096))))
-        let batch = try EInvoiceReader().read(bytes, context: ReadContext(fileName: e.file, company: e.seller))
-        try e.check(batch)
-    }
-
-    @Test(.enabled(if: Samples.available, Samples.skipMessage), arguments: samples)
-    func rejectsSampleAsAPurchaseOfAnotherCompany(_ e: ExpectedInvoice) throws {
-        let bytes = try Samples.bytes(e.file)
-        #expect {
-            _ = try EInvoiceReader().read(bytes, context: ReadContext(fileName: e.file, company: OtherCompany.french))
-        } throws: { error in
-            (error as? InputRejection)?.issues.first?.reason.contains("is not the company: this is a purchase invoice") == true
-        }
-    }
-
     @Test(.enabled(if: Samples.available, Samples.skipMessage))
     func everyCIISampleIsInTheTable() {
-        let cii = Samples.files(in: "ubl_cii").filter { f in
-            guard let b = try? Samples.bytes(f) else { return false }
-            let head = String(decoding: b.prefix(4096), as: UTF8.self)
-            return head.contains("CrossIndustryInvoice") || head.contains("CrossIndustryDocument")
-        }
+        let cii = EInvoiceSampleTests.sampleFiles(headContaining: ["CrossIndustryInvoice", "CrossIndustryDocument"])
         #expect(Set(cii) == Set(Self.samples.map(\.file)))
     }
 
