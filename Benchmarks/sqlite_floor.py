@@ -4,7 +4,7 @@
 `make bench` runs this beside Relance and DuckDB. It creates a fresh store with the same three
 tables Relance bulk-loads (documents, payments, allocations: Relance's column lists, and text
 columns as wide as the generated data's on average), the same settings (WAL,
-`synchronous=FULL`, 4 KiB pages, 128 MiB cache, memory-mapped reads) and the same shape of
+`synchronous=FULL`, 4 KiB pages, 128 MiB cache, sorter threads, memory-mapped reads) and the same shape of
 work: one transaction per input file (documents, then payments, then the allocation pass),
 secondary indexes built after each append, a durable commit after each. The rows come from
 `generate_series` inside SQLite: no file is read, no CSV parsed, nothing bound from a host
@@ -28,6 +28,7 @@ PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 PRAGMA cache_size = -131072;
 PRAGMA temp_store = MEMORY;
+PRAGMA threads = {threads};
 PRAGMA mmap_size = 1073741824;
 CREATE TABLE documents (id INTEGER PRIMARY KEY, number TEXT NOT NULL, customer_id TEXT NOT NULL, kind TEXT NOT NULL,
     issue_date INTEGER NOT NULL, due_date INTEGER, due_date_derived INTEGER NOT NULL DEFAULT 0, delivery_date INTEGER,
@@ -90,7 +91,8 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(args.db + suffix):
             os.remove(args.db + suffix)
-    script = SCHEMA + LOAD.format(documents=args.documents, payments=args.payments, allocations=args.allocations)
+    script = (SCHEMA.format(threads=min(max(os.cpu_count() or 1, 1), 4))
+              + LOAD.format(documents=args.documents, payments=args.payments, allocations=args.allocations))
     done = subprocess.run(["sqlite3", "-bail", args.db], input=script.encode(), stdout=subprocess.DEVNULL)
     if done.returncode != 0:
         return done.returncode

@@ -13,10 +13,16 @@ public struct IngestBatch: Sendable {
     public var attachments: [Attachment] = []
     /// Remarks for the run summary and the report (e.g. "due dates derived from payment terms").
     public var notes: [String] = []
+    /// The distinct customer ids of the records, when worked out ahead (see `CustomerReferences`);
+    /// whoever changes the records' customer ids sets it back to nil.
+    public var customerReferences: CustomerReferences?
 
     public init(format: String) { self.format = format }
 
     public var recordCount: Int { customers.count + documents.count + payments.count + allocations.count + attachments.count }
+
+    /// `customerReferences`, worked out now if it was not ahead.
+    public var resolvedCustomerReferences: CustomerReferences { customerReferences ?? CustomerReferences(of: self) }
 }
 
 /// A file that belongs to a document (its PDF, a delivery proof…).

@@ -170,9 +170,11 @@ public enum IngestStage {
         let bytes = try FileOps.readBytes(url)
         let info = IngestedFileInfo(sha256: FileOps.sha256Hex(bytes), name: name, size: Int64(bytes.count), format: "")
         do {
-            let batch = try PhaseLog.measure("parse \(name) (reader thread)") { () throws(InputRejection) -> IngestBatch in
+            var batch = try PhaseLog.measure("parse \(name) (reader thread)") { () throws(InputRejection) -> IngestBatch in
                 try InputFormats.read(bytes, context: ctx.readContext(fileName: name))
             }
+            // Here rather than in the store's transaction: this thread runs beside the commit.
+            batch.customerReferences = CustomerReferences(of: batch)
             return ReadFile(info: info, detectedFormat: "", batch: .success(batch))
         } catch {
             return ReadFile(info: info, detectedFormat: InputFormats.detect(bytes).rawValue, batch: .failure(error))

@@ -106,34 +106,11 @@ final class BatchIngester {
                 order.append(c.id)
             }
         }
-        // Customers known only from document and payment rows (id, and a name when the row has
-        // one). `named` answers, in one hash look-up per row, "is this id settled?": true when
-        // it is in the customers of the batch or already has a name.
-        var implicitOrder: [String] = []
-        var implicitNames: [String: String] = [:]
-        var named: [String: Bool] = [:]
-        named.reserveCapacity(merged.count)
-        for id in order { named[id] = true }
-        var lastId = ""
-        var lastNamed = false
-        func note(_ id: String, _ name: String?) {
-            // Rows of one customer often follow each other: skip the look-up for a repeat.
-            if id == lastId && (lastNamed || name == nil) { return }
-            lastId = id
-            let known = named[id]
-            if known == true { lastNamed = true; return }
-            if known == nil { implicitOrder.append(id) }
-            if let name = Self.nonEmpty(name) {
-                implicitNames[id] = name
-                named[id] = true
-                lastNamed = true
-            } else {
-                if known == nil { named[id] = false }
-                lastNamed = false
-            }
-        }
-        for d in batch.documents { note(d.customerId, d.customerName) }
-        for p in batch.payments { if let c = p.customerId { note(c, nil) } }
+        // Customers known only from document and payment rows (id, and the first name a
+        // document row gives), worked out ahead on the reader's thread.
+        let references = batch.resolvedCustomerReferences
+        let implicitOrder = references.recordOnlyIds
+        let implicitNames = references.documentNames
 
         let empty = try isEmpty("customers")
         let insert = try RawStatement(db, """

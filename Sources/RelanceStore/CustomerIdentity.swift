@@ -107,12 +107,7 @@ enum CustomerIdentity {
 
     private static func linkCustomers(_ batch: inout IngestBatch, db: Database, journal: LinkJournal) throws {
         // Distinct ids of the batch, first-seen order.
-        var ids: [String] = []
-        var seen = Set<String>()
-        for c in batch.customers where seen.insert(c.id).inserted { ids.append(c.id) }
-        for d in batch.documents where seen.insert(d.customerId).inserted { ids.append(d.customerId) }
-        for p in batch.payments { if let c = p.customerId, seen.insert(c).inserted { ids.append(c) } }
-
+        let ids = batch.resolvedCustomerReferences.ids
         let exists = try RawStatement(db, "SELECT 1 FROM customers WHERE id = ?")
         var unknown: [String] = []
         for id in ids {
@@ -133,10 +128,12 @@ enum CustomerIdentity {
             if let s = siretKey(c.siren) { sirets[c.id] = s }
             if let v = vatKey(c.vatNumber) { vats[c.id] = v }
         }
-        var documentsOf: [String: [String]] = [:]
-        for d in batch.documents { documentsOf[d.customerId, default: []].append(d.number) }
-        let documentCustomer = try RawStatement(db, "SELECT customer_id FROM documents WHERE number = ?")
         let foreignIds = speaksForeignIds(batch.format)
+        var documentsOf: [String: [String]] = [:]
+        if foreignIds {
+            for d in batch.documents { documentsOf[d.customerId, default: []].append(d.number) }
+        }
+        let documentCustomer = try RawStatement(db, "SELECT customer_id FROM documents WHERE number = ?")
 
         for id in unknown {
             if let stored = earlier[id] {
@@ -255,6 +252,7 @@ enum CustomerIdentity {
         for i in batch.documents.indices {
             if let stored = links[batch.documents[i].customerId] { batch.documents[i].customerId = stored }
         }
+        batch.customerReferences = nil
         for i in batch.payments.indices {
             if let c = batch.payments[i].customerId, let stored = links[c] { batch.payments[i].customerId = stored }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import RelanceCore
 
@@ -20,7 +21,7 @@ extension Store {
     /// force each lookup strategy on small data).
     func applyExactAllocations(at timestamp: String, preload: Bool?) throws -> AllocationStats {
         try writeWithCheckedReferences { db in
-            let pass = try ExactAllocationPass(db: db, timestamp: timestamp, preload: preload)
+            let pass = try ExactAllocationPass(db: db, timestamp: timestamp, preload: preload, storePath: path)
             try pass.run()
             let stats = pass.stats
             if stats.total > 0 || stats.paymentsIdentified > 0 {
@@ -59,7 +60,7 @@ final class ExactAllocationPass {
         var open: Int64
     }
 
-    private struct Candidate {
+    struct Candidate: Sendable {
         var id: Int64
         var customerId: String?
         var date: Int32
@@ -85,11 +86,14 @@ final class ExactAllocationPass {
     private let setCustomer: RawStatement
 
     private let preload: Bool?
+    /// The store's file, for a second (reading) connection; nil for an in-memory store.
+    private let storePath: String?
 
-    init(db: Database, timestamp: String, preload: Bool?) throws {
+    init(db: Database, timestamp: String, preload: Bool?, storePath: String?) throws {
         self.db = db
         self.timestamp = timestamp
         self.preload = preload
+        self.storePath = storePath
         startedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM allocations)") ?? true
         lookup = try RawStatement(db, "SELECT id, customer_id, currency, amount, kind FROM documents WHERE number = ?")
         allocatedToInvoice = try RawStatement(db, "SELECT IFNULL(SUM(amount), 0) FROM allocations WHERE invoice_id = ?")
@@ -102,11 +106,7 @@ final class ExactAllocationPass {
     }
 
     func run() throws {
-        let candidates = try PhaseLog.measure("load candidate payments") { try loadCandidatePayments() }
-        let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
-        if preload ?? (candidates.count > 50_000 && candidates.count * 8 > invoiceCount) {
-            try PhaseLog.measure("preload invoices") { try preloadInvoices() }
-        }
+        let candidates = try loadCandidatesAndInvoices()
         let indexes = startedEmpty ? try SecondaryIndexes.drop(db, table: "allocations") : []
         try PhaseLog.measure("allocate payments") { try allocatePayments(candidates) }
         try PhaseLog.measure("allocate credit notes") { try allocateCreditNotes() }
@@ -177,7 +177,61 @@ final class ExactAllocationPass {
 
     // MARK: Payments
 
-    private func loadCandidatePayments() throws -> [Candidate] {
+    /// The candidate payments and, when the pass is large, every invoice.
+    ///
+    /// A large pass (the first load: most invoices are named) reads both tables whole. On a
+    /// file store the payments are then read on a second thread through a second, read-only
+    /// connection while this one reads the invoices: nothing is written yet in this
+    /// transaction, so that connection's snapshot (the last commit) is exactly what this one
+    /// sees, and the two scans take one core each.
+    private func loadCandidatesAndInvoices() throws -> [Candidate] {
+        let invoiceCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents") ?? 0
+        let payments = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payments") ?? 0
+        let large = preload ?? (payments > 50_000 && payments * 8 > invoiceCount)
+        guard large, let storePath else {
+            let candidates = try PhaseLog.measure("load candidate payments") {
+                try Self.loadCandidatePayments(db, startedEmpty: startedEmpty)
+            }
+            if large { try PhaseLog.measure("preload invoices") { try preloadInvoices() } }
+            return candidates
+        }
+        let reading = CandidateRead(storePath: storePath, startedEmpty: startedEmpty)
+        try PhaseLog.measure("preload invoices") { try preloadInvoices() }
+        return try PhaseLog.measure("wait for candidate payments") { try reading.wait() }
+    }
+
+    /// The candidate payments read on their own thread and connection.
+    private final class CandidateRead: @unchecked Sendable {
+        private var result: Result<[Candidate], any Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(storePath: String, startedEmpty: Bool) {
+            let thread = Thread { [self] in
+                result = Result {
+                    var config = Configuration()
+                    config.readonly = true
+                    config.label = "relance.store.reader"
+                    let reader = try DatabaseQueue(path: storePath, configuration: config)
+                    return try reader.read { db in
+                        try PhaseLog.measure("load candidate payments (reader thread)") {
+                            try ExactAllocationPass.loadCandidatePayments(db, startedEmpty: startedEmpty)
+                        }
+                    }
+                }
+                done.signal()
+            }
+            thread.start()
+        }
+
+        /// Ordered by the semaphore: `result` is written before the signal, read after the wait.
+        func wait() throws -> [Candidate] {
+            done.wait()
+            guard let result else { preconditionFailure("a read signalled without a result") }
+            return try result.get()
+        }
+    }
+
+    static func loadCandidatePayments(_ db: Database, startedEmpty: Bool) throws -> [Candidate] {
         let remainder = startedEmpty
             ? "p.amount"
             : "p.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)"

@@ -51,6 +51,9 @@ public final class Store: Sendable {
             // allocation pass touch random pages of million-row indexes.
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Helper threads for SQLite's sorter: the index builds after a bulk append (a
+            // million keys) sort on the other core while the writer merges.
+            try db.execute(sql: "PRAGMA threads = \(min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4))")
             if durable {
                 // Reads of the million-row scans (aged balance, allocation pass) through the
                 // page cache of the OS rather than read() calls.

@@ -158,7 +158,7 @@ struct PDFLetterTests {
 
     @Test(.enabled(if: PopplerTools.available, PopplerTools.skipMessage))
     func englishLetterHasEnglishFixedWording() throws {
-        var letter = try L.letter(invoices: 2)
+        var letter = L.letter(invoices: 2)
         letter.language = .english
         let text = try PopplerTools.text(try PDFDocumentWriter().render(letter))
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

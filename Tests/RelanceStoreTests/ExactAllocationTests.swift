@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 import RelanceCore
@@ -176,5 +177,28 @@ import RelanceCore
         #expect(second.total == 0)
         #expect(try T.allocations(store) == after)
         #expect(try T.scalar(store, "SELECT COUNT(*) FROM events") == events)
+    }
+
+    /// A file store's large pass reads the payments on a second thread and connection while
+    /// the invoices are read: the same allocations as the in-memory pass (one connection), and
+    /// payments written earlier in the same transaction's file are seen (the last commit).
+    @Test func fileStoreReadsCandidatesOnASecondConnectionWithTheSameResult() throws {
+        let path = StoreMigrationTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
+        let batch = T.batch(documents: [T.invoice("F1", amount: 1000), T.invoice("F2", amount: 500), T.invoice("F3", amount: 70),
+                                        T.creditNote("A1", amount: 100, original: "F3")],
+                            payments: [T.payment("P1", customer: nil, amount: 1200, reference: "VIR F1,F2"),
+                                       T.payment("P2", amount: 300, invoice: "F2"),
+                                       T.payment("P3", amount: 20, invoice: "F3")])
+        let file = try Store(path: path)
+        try T.ingest(file, batch, file: "a.csv")
+        let memory = try Store.inMemory()
+        try T.ingest(memory, batch, file: "a.csv")
+        let fromFile = try pass(file, true)
+        let fromMemory = try pass(memory, true)
+        #expect(fromFile == fromMemory)
+        #expect(fromFile.fromPayments == 4 && fromFile.fromCreditNotes == 1)
+        #expect(try T.allocations(file) == T.allocations(memory))
+        #expect(try T.allocations(file).contains("F2 <- P1 200 exact_invoice_number"))
     }
 }
