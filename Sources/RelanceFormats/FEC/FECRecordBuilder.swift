@@ -64,6 +64,7 @@ struct FECRecordBuilder {
         // 4. One record per customer line.
         let customers = ledger.customers
         let customerIds = customers.map(\.id), customerNames = customers.map(\.name)
+        let journalCodes = ledger.journals.map(\.code)
         var documents: [Document] = []
         var payments: [Payment] = []
         var documentLines: [Int] = []            // receivable lines merged into each document
@@ -85,10 +86,11 @@ struct FECRecordBuilder {
         groupIndex.reserveCapacity(ledger.lines.count / 2)
         var openingCount = 0, transferLines = 0, otherLines = 0, renamed = 0, zeroLines = 0
 
-        for line in ledger.lines {
+        for (lineIndex, line) in ledger.lines.enumerated() {
             let entry = ledger.entries[Int(line.entry)]
+            let pieceRef = ledger.pieceRefs[lineIndex]
             let entryNumber = ledger.entryNumbers[Int(line.entry)]
-            let journal = ledger.journals[Int(entry.journal)]
+            let journalCode = journalCodes[Int(entry.journal)]
             let customerId = customerIds[Int(line.customer)], customerName = customerNames[Int(line.customer)]
             let kind = effectiveKind(entry, kinds)
             var role: FECLettering.Role?
@@ -107,7 +109,7 @@ struct FECRecordBuilder {
                 if opening {
                     base = FECRecordBuilder.openingPrefix + customerId + "-" + FECRecordBuilder.compact(line.date)
                 } else {
-                    base = line.pieceRef.isEmpty ? entryNumber : line.pieceRef
+                    base = pieceRef.isEmpty ? entryNumber : pieceRef
                 }
                 // Only entries with several customer lines can merge lines into one document.
                 let key = DocumentKey(entry: line.entry, customer: line.customer, kind: docKind, base: base)
@@ -127,7 +129,7 @@ struct FECRecordBuilder {
                             while usedNumbers.contains("\(base)-\(n)") { n += 1 }
                             candidate = "\(base)-\(n)"
                         } else {
-                            candidate = base + "-" + journal.code + "-" + entryNumber
+                            candidate = base + "-" + journalCode + "-" + entryNumber
                             if usedNumbers.contains(candidate) { candidate += "-\(line.line)" }
                             renamed += 1
                         }
@@ -135,10 +137,10 @@ struct FECRecordBuilder {
                     number = candidate
                     usedNumbers.insert(number)
                     if mergeable { documentKey[key] = documents.count }
-                    var location = "line " + String(line.line)
+                    var location = FECRecordBuilder.lineLocation(line.line)
                     if opening {
                         openingCount += 1
-                        location += " (opening balance, journal \(journal.code))"
+                        location += " (opening balance, journal \(journalCode))"
                     }
                     documents.append(Document(
                         number: number, customerId: customerId, customerName: customerName, kind: docKind,
@@ -151,10 +153,10 @@ struct FECRecordBuilder {
                 role = docKind == .invoice ? .invoice(number: number) : .creditNote(number: number)
             } else {
                 if kind == .other { otherLines += 1 }
-                let id = journal.code + "-" + entryNumber + "-" + String(line.position)
+                let id = FECRecordBuilder.paymentId(journalCode, entryNumber, line.position)
                 payments.append(Payment(
                     paymentId: id, customerId: customerId, date: line.date, amount: -line.amount, currency: currency,
-                    reference: FECRecordBuilder.reference(line), payerName: customerName, sourceLocation: "line " + String(line.line)))
+                    reference: FECRecordBuilder.reference(line, label: ledger.labels[lineIndex], pieceRef: pieceRef), payerName: customerName, sourceLocation: FECRecordBuilder.lineLocation(line.line)))
                 if line.amount < 0 {
                     role = .payment(index: payments.count - 1)
                 } else {
@@ -162,15 +164,16 @@ struct FECRecordBuilder {
                 }
             }
 
-            if let role, !line.letter.isEmpty {
-                let key = GroupKey(account: line.account, customer: line.customer, code: line.letter)
+            if let role, line.letterKey >= 0 {
+                let key = GroupKey(account: line.accountKey, customer: line.customer, code: line.letterKey)
                 let g: Int
                 if let known = groupIndex[key] {
                     g = known
                 } else {
                     g = groups.count
                     groupIndex[key] = g
-                    groups.append(FECLettering.Group(account: line.account, customerId: customerId, code: line.letter))
+                    groups.append(FECLettering.Group(account: ledger.texts[Int(line.account)], customerId: customerId,
+                                                     code: ledger.texts[Int(line.letter)]))
                 }
                 if groups[g].dateLet == nil || (line.dateLet.map { $0 > groups[g].dateLet! } ?? false) {
                     groups[g].dateLet = line.dateLet ?? groups[g].dateLet
@@ -263,13 +266,13 @@ struct FECRecordBuilder {
 
     /// The payment's remittance text: EcritureLib and PieceRef, without placeholders
     /// (Quadra writes `___` and `x` where there is nothing to say).
-    static func reference(_ line: FECLedger.ReceivableLine) -> String? {
+    static func reference(_ line: FECLedger.ReceivableLine, label text: String, pieceRef: String) -> String? {
         let parts = line.referenceParts
         let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
         let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
-        if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return line.label + " / " + line.pieceRef }
-        if label { return line.label }
-        return piece ? line.pieceRef : nil
+        if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return text + " / " + pieceRef }
+        if label { return text }
+        return piece ? pieceRef : nil
     }
 
     private struct DocumentKey: Hashable {
@@ -279,10 +282,53 @@ struct FECRecordBuilder {
         var base: String
     }
 
+    /// Account and lettering code by their interned keys (equal keys, equal texts).
     private struct GroupKey: Hashable {
-        var account: String
+        var account: Int32
         var customer: Int32
-        var code: String
+        var code: Int32
+    }
+
+    /// `line <n>`, the source location of a record. Written digit by digit into the string's
+    /// own storage: `"line " + String(n)` was a visible share of building a large ledger.
+    static func lineLocation(_ n: Int32) -> String {
+        let prefix: StaticString = "line "
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 11) { buffer in
+            var i = 0
+            for k in 0..<prefix.utf8CodeUnitCount { buffer[i] = prefix.utf8Start[k]; i += 1 }
+            return i + writeDecimal(n, into: buffer, at: i)
+        }
+    }
+
+    /// `<journal>-<EcritureNum>-<position>`, the id of a payment read from a bank line: stable
+    /// across readings of the same file.
+    static func paymentId(_ journal: String, _ entryNumber: String, _ position: Int32) -> String {
+        String(unsafeUninitializedCapacity: journal.utf8.count + entryNumber.utf8.count + 13) { buffer in
+            var i = 0
+            for b in journal.utf8 { buffer[i] = b; i += 1 }
+            buffer[i] = 0x2D; i += 1
+            for b in entryNumber.utf8 { buffer[i] = b; i += 1 }
+            buffer[i] = 0x2D; i += 1
+            return i + writeDecimal(position, into: buffer, at: i)
+        }
+    }
+
+    /// Writes `n` in decimal at `start` (room for 11 bytes needed); returns the byte count.
+    private static func writeDecimal(_ n: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n.magnitude
+        return withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(0x30 + v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            var i = start
+            if n < 0 { buffer[i] = 0x2D; i += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { buffer[i] = d[k]; i += 1 }
+            return i - start
+        }
     }
 
     /// `yyyymmdd`, the FEC's own date form, for opening-document numbers.
