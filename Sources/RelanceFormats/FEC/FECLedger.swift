@@ -45,7 +45,7 @@ struct FECLedger: Sendable {
     }
 
     /// A line on a customer receivable account, with the fields the reader keeps. Its texts
-    /// are elsewhere (`texts`, `pieceRefs`, `labels`): a line with no `String` inside copies
+    /// are elsewhere (`texts`, `pieceRefs`, `labelRanges`): a line with no `String` inside copies
     /// without reference counting, and the builder walks the lines three times.
     struct ReceivableLine: Sendable {
         var line: Int32
@@ -88,9 +88,11 @@ struct FECLedger: Sendable {
     /// Account numbers, customer ids and lettering codes met on customer lines, decoded once
     /// each (see `FECTextInterner`).
     var texts: [String] = []
-    /// `PieceRef` and `EcritureLib` of each customer line (same index as `lines`).
+    /// `PieceRef` of each customer line (same index as `lines`).
     var pieceRefs: [String] = []
-    var labels: [String] = []
+    /// Where each customer line's `EcritureLib` is in the file (trimmed): only payments quote
+    /// it, and which lines are payments is known only once every journal has been classified.
+    var labelRanges: [(start: Int, end: Int)] = []
     var customers: [Customer] = []
     /// Data lines read (header and blank lines excluded).
     var lineCount = 0

@@ -11,6 +11,8 @@ import RelanceCore
 struct FECRecordBuilder {
     let ledger: FECLedger
     let context: ReadContext
+    /// The file's bytes, which `ledger.labelRanges` point into: valid only during `build`.
+    let bytes: UnsafePointer<UInt8>
 
     /// Opening-balance documents are numbered `AN-<customer>-<yyyymmdd>`: the prefix marks
     /// them as balances carried forward, not invoices anyone can produce a copy of.
@@ -122,20 +124,23 @@ struct FECRecordBuilder {
                     documentLines[existing] += 1
                     number = documents[existing].number
                 } else {
+                    // Insert first, ask after: one hash of the number instead of two.
                     var candidate = base
-                    if usedNumbers.contains(candidate) {
+                    if !usedNumbers.insert(candidate).inserted {
                         if opening {
                             var n = 2
-                            while usedNumbers.contains("\(base)-\(n)") { n += 1 }
+                            while !usedNumbers.insert("\(base)-\(n)").inserted { n += 1 }
                             candidate = "\(base)-\(n)"
                         } else {
                             candidate = base + "-" + journalCode + "-" + entryNumber
-                            if usedNumbers.contains(candidate) { candidate += "-\(line.line)" }
+                            if !usedNumbers.insert(candidate).inserted {
+                                candidate += "-\(line.line)"
+                                usedNumbers.insert(candidate)
+                            }
                             renamed += 1
                         }
                     }
                     number = candidate
-                    usedNumbers.insert(number)
                     if mergeable { documentKey[key] = documents.count }
                     var location = FECRecordBuilder.lineLocation(line.line)
                     if opening {
@@ -156,7 +161,7 @@ struct FECRecordBuilder {
                 let id = FECRecordBuilder.paymentId(journalCode, entryNumber, line.position)
                 payments.append(Payment(
                     paymentId: id, customerId: customerId, date: line.date, amount: -line.amount, currency: currency,
-                    reference: FECRecordBuilder.reference(line, label: ledger.labels[lineIndex], pieceRef: pieceRef), payerName: customerName, sourceLocation: FECRecordBuilder.lineLocation(line.line)))
+                    reference: reference(line, lineIndex, pieceRef: pieceRef), payerName: customerName, sourceLocation: FECRecordBuilder.lineLocation(line.line)))
                 if line.amount < 0 {
                     role = .payment(index: payments.count - 1)
                 } else {
@@ -266,9 +271,11 @@ struct FECRecordBuilder {
 
     /// The payment's remittance text: EcritureLib and PieceRef, without placeholders
     /// (Quadra writes `___` and `x` where there is nothing to say).
-    static func reference(_ line: FECLedger.ReceivableLine, label text: String, pieceRef: String) -> String? {
+    private func reference(_ line: FECLedger.ReceivableLine, _ lineIndex: Int, pieceRef: String) -> String? {
         let parts = line.referenceParts
         let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
+        let range = ledger.labelRanges[lineIndex]
+        let text = label ? ledger.encoding.string(bytes, range.start, range.end) : ""
         let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
         if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return text + " / " + pieceRef }
         if label { return text }

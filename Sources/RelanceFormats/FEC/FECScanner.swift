@@ -49,7 +49,7 @@ struct FECScanner {
         ledger.entryNumbers.reserveCapacity(expectedLines / 3)
         ledger.lines.reserveCapacity(expectedLines / 4)
         ledger.pieceRefs.reserveCapacity(expectedLines / 4)
-        ledger.labels.reserveCapacity(expectedLines / 4)
+        ledger.labelRanges.reserveCapacity(expectedLines / 4)
         // Accounts, lettering codes and customer ids, decoded once per distinct value.
         var texts = FECTextInterner()
         var customerOfKey: [Int32] = []  // customer index by the interner's key of its id, -1 none
@@ -329,7 +329,7 @@ struct FECScanner {
                 if FECScanner.contains(base, ls, le, ps, pe) { referenceParts |= FECLedger.ReceivableLine.labelHasPiece }
             }
             ledger.pieceRefs.append(encoding.string(base, ps, pe))
-            ledger.labels.append(encoding.string(base, ls, le))
+            ledger.labelRanges.append((ls, le))
             ledger.lines.append(FECLedger.ReceivableLine(
                 line: Int32(lineNo), entry: currentEntry, position: position, account: account.id, accountKey: account.key,
                 customer: customer,
