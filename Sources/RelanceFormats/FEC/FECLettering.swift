@@ -72,7 +72,7 @@ struct FECLettering {
                 let p = s.utf8Start
                 for k in 0..<s.utf8CodeUnitCount { text[i] = p[k]; i += 1 }
             }
-            func put(_ s: String) { for b in s.utf8 { text[i] = b; i += 1 } }
+            func put(_ s: String) { i += FECRecordBuilder.write(s, into: text, at: i) }
             func put(_ b: UInt8) { text[i] = b; i += 1 }
             put("FEC lettering '")
             put(group.code)
