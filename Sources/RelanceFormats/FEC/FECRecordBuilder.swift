@@ -177,8 +177,12 @@ struct FECRecordBuilder {
                 } else {
                     g = groups.count
                     groupIndex[key] = g
-                    groups.append(FECLettering.Group(account: ledger.texts[Int(line.account)], customerId: customerId,
-                                                     code: ledger.texts[Int(line.letter)]))
+                    var group = FECLettering.Group(account: ledger.texts[Int(line.account)], customerId: customerId,
+                                                   code: ledger.texts[Int(line.letter)])
+                    // Most groups are an invoice and its payment: room for both at once spares
+                    // a reallocation per group.
+                    group.items.reserveCapacity(2)
+                    groups.append(group)
                 }
                 if groups[g].dateLet == nil || (line.dateLet.map { $0 > groups[g].dateLet! } ?? false) {
                     groups[g].dateLet = line.dateLet ?? groups[g].dateLet
