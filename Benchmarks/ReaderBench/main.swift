@@ -50,6 +50,23 @@ for _ in 0..<runs {
     kept.append(batch)
 }
 print(format.summary(kept[0]))
+// RELANCE_BENCH_DUMP=path writes every record of the batch, one a line: diffing two dumps
+// shows whether a speed change left what the reader returns untouched.
+if let dumpPath = ProcessInfo.processInfo.environment["RELANCE_BENCH_DUMP"] {
+    let b = kept[0]
+    var text = ""
+    for c in b.customers { text += String(reflecting: c) + "\n" }
+    for d in b.documents { text += String(reflecting: d) + "\n" }
+    for p in b.payments { text += String(reflecting: p) + "\n" }
+    for a in b.allocations { text += String(reflecting: a) + "\n" }
+    for n in b.notes { text += "note: " + n + "\n" }
+    do {
+        try text.write(toFile: dumpPath, atomically: true, encoding: .utf8)
+    } catch {
+        print("cannot write \(dumpPath): \(error)")
+        exit(1)
+    }
+}
 wall.sort(); cpu.sort()
 let mb = Double(bytes.count) / 1e6
 print(String(format: "%.1f MB, %d runs: CPU median %.3f s = %.1f MB/s (best %.1f MB/s); wall median %.3f s = %.1f MB/s (best %.1f MB/s)",

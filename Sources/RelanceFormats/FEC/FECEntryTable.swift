@@ -3,7 +3,8 @@
 /// A million-line FEC has a third of a million entries; keying a `Dictionary` by `String`
 /// would decode and hash a string per entry. This open-addressing table hashes the bytes in
 /// place and keeps each key as offsets into the file's buffer, so finding an entry costs no
-/// allocation. Valid only while that buffer is alive (the scan).
+/// allocation. Valid only while that buffer is alive (the scan). The scanner needs it only once
+/// a journal's entry numbers stop increasing (see `FECScanner.scan`).
 struct FECEntryTable {
     private var slots: [Int32]
     private var hashes: [UInt64] = []
@@ -62,9 +63,6 @@ struct FECEntryTable {
         if keys.count * 2 > slots.count { grow() }
         return (index, true)
     }
-
-    /// Byte range of an entry's number, to decode it when it is needed.
-    func numberRange(_ entry: Int32) -> (Int, Int) { (keys[Int(entry)].ns, keys[Int(entry)].ne) }
 
     private mutating func grow() {
         let capacity = slots.count * 2

@@ -56,33 +56,49 @@ struct FECLettering {
 
     /// Names the code, the account and the customer, and says when the group is partial.
     static func evidence(_ group: Group, partial: (debits: Int64, credits: Int64)?, _ currency: Currency) -> String {
-        // Built as bytes: string interpolation here cost more than the rest of the allocation.
-        var text: [UInt8] = []
-        text.reserveCapacity(160)
-        text.append(contentsOf: "FEC lettering '".utf8)
-        text.append(contentsOf: group.code.utf8)
-        text.append(contentsOf: "' on account ".utf8)
-        text.append(contentsOf: group.account.utf8)
-        text.append(contentsOf: ", customer ".utf8)
-        text.append(contentsOf: group.customerId.utf8)
-        if let d = group.dateLet {
-            let c = d.components
-            text.append(contentsOf: ", lettered ".utf8)
-            let y = c.year
-            text.append(UInt8(0x30 + y / 1000 % 10)); text.append(UInt8(0x30 + y / 100 % 10))
-            text.append(UInt8(0x30 + y / 10 % 10)); text.append(UInt8(0x30 + y % 10))
-            text.append(0x2D); text.append(UInt8(0x30 + c.month / 10)); text.append(UInt8(0x30 + c.month % 10))
-            text.append(0x2D); text.append(UInt8(0x30 + c.day / 10)); text.append(UInt8(0x30 + c.day % 10))
-        }
+        // Written byte by byte into the string's own storage: string interpolation here cost
+        // more than the rest of the allocation, and a byte array then a copy to a String
+        // was still a visible share of reading a large ledger.
+        var amounts: (String, String)?
         if let partial {
-            text.append(contentsOf: ", partial group (debits ".utf8)
-            text.append(contentsOf: MinorUnits.format(partial.debits, places: currency.minorUnits).utf8)
-            text.append(contentsOf: ", credits ".utf8)
-            text.append(contentsOf: MinorUnits.format(partial.credits, places: currency.minorUnits).utf8)
-            text.append(0x29)
+            amounts = (MinorUnits.format(partial.debits, places: currency.minorUnits),
+                       MinorUnits.format(partial.credits, places: currency.minorUnits))
         }
-        text.append(contentsOf: ": credits spread over debits oldest first".utf8)
-        return String(decoding: text, as: UTF8.self)
+        let capacity = 160 + group.code.utf8.count + group.account.utf8.count + group.customerId.utf8.count
+            + (amounts.map { $0.0.utf8.count + $0.1.utf8.count } ?? 0)
+        return String(unsafeUninitializedCapacity: capacity) { text in
+            var i = 0
+            func put(_ s: StaticString) {
+                let p = s.utf8Start
+                for k in 0..<s.utf8CodeUnitCount { text[i] = p[k]; i += 1 }
+            }
+            func put(_ s: String) { i += FECRecordBuilder.write(s, into: text, at: i) }
+            func put(_ b: UInt8) { text[i] = b; i += 1 }
+            put("FEC lettering '")
+            put(group.code)
+            put("' on account ")
+            put(group.account)
+            put(", customer ")
+            put(group.customerId)
+            if let d = group.dateLet {
+                let c = d.components
+                put(", lettered ")
+                let y = c.year
+                put(UInt8(0x30 + y / 1000 % 10)); put(UInt8(0x30 + y / 100 % 10))
+                put(UInt8(0x30 + y / 10 % 10)); put(UInt8(0x30 + y % 10))
+                put(0x2D); put(UInt8(0x30 + c.month / 10)); put(UInt8(0x30 + c.month % 10))
+                put(0x2D); put(UInt8(0x30 + c.day / 10)); put(UInt8(0x30 + c.day % 10))
+            }
+            if let amounts {
+                put(", partial group (debits ")
+                put(amounts.0)
+                put(", credits ")
+                put(amounts.1)
+                put(0x29)
+            }
+            put(": credits spread over debits oldest first")
+            return i
+        }
     }
 
     /// A debit's open amount, split by the invoice it stands for (nil: no invoice known).

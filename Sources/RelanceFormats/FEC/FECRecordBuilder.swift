@@ -11,6 +11,8 @@ import RelanceCore
 struct FECRecordBuilder {
     let ledger: FECLedger
     let context: ReadContext
+    /// The file's bytes, which `ledger.labelRanges` point into: valid only during `build`.
+    let bytes: UnsafePointer<UInt8>
 
     /// Opening-balance documents are numbered `AN-<customer>-<yyyymmdd>`: the prefix marks
     /// them as balances carried forward, not invoices anyone can produce a copy of.
@@ -64,6 +66,7 @@ struct FECRecordBuilder {
         // 4. One record per customer line.
         let customers = ledger.customers
         let customerIds = customers.map(\.id), customerNames = customers.map(\.name)
+        let journalCodes = ledger.journals.map(\.code)
         var documents: [Document] = []
         var payments: [Payment] = []
         var documentLines: [Int] = []            // receivable lines merged into each document
@@ -85,10 +88,11 @@ struct FECRecordBuilder {
         groupIndex.reserveCapacity(ledger.lines.count / 2)
         var openingCount = 0, transferLines = 0, otherLines = 0, renamed = 0, zeroLines = 0
 
-        for line in ledger.lines {
+        for (lineIndex, line) in ledger.lines.enumerated() {
             let entry = ledger.entries[Int(line.entry)]
+            let pieceRef = ledger.pieceRefs[lineIndex]
             let entryNumber = ledger.entryNumbers[Int(line.entry)]
-            let journal = ledger.journals[Int(entry.journal)]
+            let journalCode = journalCodes[Int(entry.journal)]
             let customerId = customerIds[Int(line.customer)], customerName = customerNames[Int(line.customer)]
             let kind = effectiveKind(entry, kinds)
             var role: FECLettering.Role?
@@ -107,7 +111,7 @@ struct FECRecordBuilder {
                 if opening {
                     base = FECRecordBuilder.openingPrefix + customerId + "-" + FECRecordBuilder.compact(line.date)
                 } else {
-                    base = line.pieceRef.isEmpty ? entryNumber : line.pieceRef
+                    base = pieceRef.isEmpty ? entryNumber : pieceRef
                 }
                 // Only entries with several customer lines can merge lines into one document.
                 let key = DocumentKey(entry: line.entry, customer: line.customer, kind: docKind, base: base)
@@ -120,25 +124,28 @@ struct FECRecordBuilder {
                     documentLines[existing] += 1
                     number = documents[existing].number
                 } else {
+                    // Insert first, ask after: one hash of the number instead of two.
                     var candidate = base
-                    if usedNumbers.contains(candidate) {
+                    if !usedNumbers.insert(candidate).inserted {
                         if opening {
                             var n = 2
-                            while usedNumbers.contains("\(base)-\(n)") { n += 1 }
+                            while !usedNumbers.insert("\(base)-\(n)").inserted { n += 1 }
                             candidate = "\(base)-\(n)"
                         } else {
-                            candidate = base + "-" + journal.code + "-" + entryNumber
-                            if usedNumbers.contains(candidate) { candidate += "-\(line.line)" }
+                            candidate = base + "-" + journalCode + "-" + entryNumber
+                            if !usedNumbers.insert(candidate).inserted {
+                                candidate += "-\(line.line)"
+                                usedNumbers.insert(candidate)
+                            }
                             renamed += 1
                         }
                     }
                     number = candidate
-                    usedNumbers.insert(number)
                     if mergeable { documentKey[key] = documents.count }
-                    var location = "line " + String(line.line)
+                    var location = FECRecordBuilder.lineLocation(line.line)
                     if opening {
                         openingCount += 1
-                        location += " (opening balance, journal \(journal.code))"
+                        location += " (opening balance, journal \(journalCode))"
                     }
                     documents.append(Document(
                         number: number, customerId: customerId, customerName: customerName, kind: docKind,
@@ -151,10 +158,10 @@ struct FECRecordBuilder {
                 role = docKind == .invoice ? .invoice(number: number) : .creditNote(number: number)
             } else {
                 if kind == .other { otherLines += 1 }
-                let id = journal.code + "-" + entryNumber + "-" + String(line.position)
+                let id = FECRecordBuilder.paymentId(journalCode, entryNumber, line.position)
                 payments.append(Payment(
                     paymentId: id, customerId: customerId, date: line.date, amount: -line.amount, currency: currency,
-                    reference: FECRecordBuilder.reference(line), payerName: customerName, sourceLocation: "line " + String(line.line)))
+                    reference: reference(line, lineIndex, pieceRef: pieceRef), payerName: customerName, sourceLocation: FECRecordBuilder.lineLocation(line.line)))
                 if line.amount < 0 {
                     role = .payment(index: payments.count - 1)
                 } else {
@@ -162,15 +169,20 @@ struct FECRecordBuilder {
                 }
             }
 
-            if let role, !line.letter.isEmpty {
-                let key = GroupKey(account: line.account, customer: line.customer, code: line.letter)
+            if let role, line.letterKey >= 0 {
+                let key = GroupKey(account: line.accountKey, customer: line.customer, code: line.letterKey)
                 let g: Int
                 if let known = groupIndex[key] {
                     g = known
                 } else {
                     g = groups.count
                     groupIndex[key] = g
-                    groups.append(FECLettering.Group(account: line.account, customerId: customerId, code: line.letter))
+                    var group = FECLettering.Group(account: ledger.texts[Int(line.account)], customerId: customerId,
+                                                   code: ledger.texts[Int(line.letter)])
+                    // Most groups are an invoice and its payment: room for both at once spares
+                    // a reallocation per group.
+                    group.items.reserveCapacity(2)
+                    groups.append(group)
                 }
                 if groups[g].dateLet == nil || (line.dateLet.map { $0 > groups[g].dateLet! } ?? false) {
                     groups[g].dateLet = line.dateLet ?? groups[g].dateLet
@@ -263,13 +275,15 @@ struct FECRecordBuilder {
 
     /// The payment's remittance text: EcritureLib and PieceRef, without placeholders
     /// (Quadra writes `___` and `x` where there is nothing to say).
-    static func reference(_ line: FECLedger.ReceivableLine) -> String? {
+    private func reference(_ line: FECLedger.ReceivableLine, _ lineIndex: Int, pieceRef: String) -> String? {
         let parts = line.referenceParts
         let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
+        let range = ledger.labelRanges[lineIndex]
+        let text = label ? ledger.encoding.string(bytes, range.start, range.end) : ""
         let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
-        if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return line.label + " / " + line.pieceRef }
-        if label { return line.label }
-        return piece ? line.pieceRef : nil
+        if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return text + " / " + pieceRef }
+        if label { return text }
+        return piece ? pieceRef : nil
     }
 
     private struct DocumentKey: Hashable {
@@ -279,10 +293,64 @@ struct FECRecordBuilder {
         var base: String
     }
 
+    /// Account and lettering code by their interned keys (equal keys, equal texts).
     private struct GroupKey: Hashable {
-        var account: String
+        var account: Int32
         var customer: Int32
-        var code: String
+        var code: Int32
+    }
+
+    /// `line <n>`, the source location of a record. Written digit by digit into the string's
+    /// own storage: `"line " + String(n)` was a visible share of building a large ledger.
+    static func lineLocation(_ n: Int32) -> String {
+        let prefix: StaticString = "line "
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 11) { buffer in
+            var i = 0
+            for k in 0..<prefix.utf8CodeUnitCount { buffer[i] = prefix.utf8Start[k]; i += 1 }
+            return i + writeDecimal(n, into: buffer, at: i)
+        }
+    }
+
+    /// `<journal>-<EcritureNum>-<position>`, the id of a payment read from a bank line: stable
+    /// across readings of the same file.
+    static func paymentId(_ journal: String, _ entryNumber: String, _ position: Int32) -> String {
+        String(unsafeUninitializedCapacity: journal.utf8.count + entryNumber.utf8.count + 13) { buffer in
+            var i = 0
+            i += write(journal, into: buffer, at: i)
+            buffer[i] = 0x2D; i += 1
+            i += write(entryNumber, into: buffer, at: i)
+            buffer[i] = 0x2D; i += 1
+            return i + writeDecimal(position, into: buffer, at: i)
+        }
+    }
+
+    /// Copies the UTF-8 bytes of `text` at `start` (room needed); returns the byte count.
+    /// One copy of the string's storage: walking `utf8` byte by byte cost several times more.
+    static func write(_ text: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return 0 }
+            (target + start).update(from: source, count: bytes.count)
+            return bytes.count
+        }
+    }
+
+    /// Writes `n` in decimal at `start` (room for 11 bytes needed); returns the byte count.
+    private static func writeDecimal(_ n: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n.magnitude
+        return withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(0x30 + v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            var i = start
+            if n < 0 { buffer[i] = 0x2D; i += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { buffer[i] = d[k]; i += 1 }
+            return i - start
+        }
     }
 
     /// `yyyymmdd`, the FEC's own date form, for opening-document numbers.

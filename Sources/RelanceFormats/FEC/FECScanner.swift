@@ -4,8 +4,8 @@ import RelanceCore
 /// dates and amounts, totals each entry, and decodes the fields of receivable lines only.
 ///
 /// This is the hot loop of the reader (≥ 250 MB/s is the target), hence raw pointers, no
-/// `String` per line, and a dictionary lookup only when the entry changes from one line to
-/// the next (entries are usually, but not always, contiguous: Quadra interleaves some).
+/// `String` per line, and no hash lookup per entry while each journal's entries come in
+/// increasing order (see `scan`).
 struct FECScanner {
     let columns: FECColumns
     let context: ReadContext
@@ -34,13 +34,29 @@ struct FECScanner {
         // Capacity guesses from the size (about 110 bytes a line, 3 lines an entry) spare the
         // rehashing and copying that growing a million-entry table costs.
         let expectedLines = max(16, (end - bodyStart) / 110)
-        var entryTable = FECEntryTable(expected: expectedLines / 3)
+        // Entries ("écritures") are found without hashing while every journal's entry numbers
+        // come in increasing order (ordered by length, then bytes), as in the Sage sample and
+        // the generated benchmark ledger: a number above the journal's last one cannot be an
+        // earlier entry. The first number out of order switches to the hash table, filled then
+        // with every entry so far, for the rest of the file: the Quadra and istea samples,
+        // sorted by date rather than number, do so within their first thousand lines. Hashing
+        // every entry cost a cache miss per entry: a tenth of the whole read of a large file.
+        var entryTable: FECEntryTable?
+        var entryNumberRanges: [(Int, Int)] = []
+        entryNumberRanges.reserveCapacity(expectedLines / 3)
         var journalRanges: [(Int, Int)] = []
+        var journalLastNumber: [(Int, Int)] = []
         ledger.entries.reserveCapacity(expectedLines / 3)
+        ledger.entryNumbers.reserveCapacity(expectedLines / 3)
         ledger.lines.reserveCapacity(expectedLines / 4)
-        var customerIndex: [String: Int32] = [:]
+        ledger.pieceRefs.reserveCapacity(expectedLines / 4)
+        ledger.labelRanges.reserveCapacity(expectedLines / 4)
+        // Accounts, lettering codes and customer ids, decoded once per distinct value.
+        var texts = FECTextInterner()
+        var customerOfKey: [Int32] = []  // customer index by the interner's key of its id, -1 none
         var unnamed: [Bool] = []  // customers whose lines so far gave no name
         var prevJournal = (0, 0), prevNumber = (0, 0)
+        var prevJournalIndex: Int32 = -1
         var currentEntry: Int32 = -1
         var dates = FECDateCache()
         var lineNo = 1
@@ -71,25 +87,22 @@ struct FECScanner {
             starts[0] = p
             var f = 0
             var q = p
-            // Eight bytes at a time: flag the bytes equal to the separator or to LF (the
-            // "has zero byte" trick; a flagged byte is re-checked, which also discards the
-            // trick's rare false positives), then walk the flags in order.
+            // Eight bytes at a time: one exact mask of the separator bytes, one of LF (high bit
+            // of each byte that is zero after xor); the separators before the first LF are this
+            // line's. Field starts past the header's count go to a spare slot (ncols + 2), which
+            // spares a branch: such a line is rejected on its count alone.
             var found = false
             while q + 8 <= end {
                 let w = raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)
-                let a = w ^ sepWord, n = w ^ 0x0A0A_0A0A_0A0A_0A0A
-                var m = ((a &- 0x0101_0101_0101_0101) & ~a | (n &- 0x0101_0101_0101_0101) & ~n) & 0x8080_8080_8080_8080
+                var m = FECScanner.zeroBytes(w ^ sepWord)
+                let lf = FECScanner.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+                if lf != 0 { m &= (UInt64(1) << UInt64(lf.trailingZeroBitCount)) &- 1 }
                 while m != 0 {
-                    let at = q + m.trailingZeroBitCount >> 3
-                    let b = base[at]
-                    if b == 0x0A { q = at; found = true; break }
-                    if b == sep {
-                        f += 1
-                        if f <= ncols + 1 { starts[f] = at + 1 }
-                    }
+                    f += 1
+                    starts[min(f, ncols + 2)] = q + m.trailingZeroBitCount >> 3 + 1
                     m &= m &- 1
                 }
-                if found { break }
+                if lf != 0 { q += lf.trailingZeroBitCount >> 3; found = true; break }
                 q += 8
             }
             if !found {
@@ -135,26 +148,53 @@ struct FECScanner {
                 continue
             }
             if currentEntry < 0 || !same(prevJournal, js, je) || !same(prevNumber, ns, ne) {
-                let (e, inserted) = entryTable.findOrInsert(base, js, je, ns, ne)
-                currentEntry = e
-                if inserted {
-                    var j: Int32 = -1
+                var j: Int32 = -1
+                if prevJournalIndex >= 0 && same(prevJournal, js, je) {
+                    j = prevJournalIndex
+                } else {
                     for (k, r) in journalRanges.enumerated() where same(r, js, je) { j = Int32(k); break }
-                    if j < 0 {
-                        j = Int32(ledger.journals.count)
-                        journalRanges.append((js, je))
-                        let journalCode = encoding.string(base, js, je)
-                        let label = encoding.string(base, fs(c.journalLib), fe(c.journalLib))
-                        var journal = FECLedger.Journal(code: journalCode, label: label)
-                        journal.openingLabel = FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.nouveau)
-                            || FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.ouverture)
-                        ledger.journals.append(journal)
+                }
+                if j < 0 {
+                    j = Int32(ledger.journals.count)
+                    journalRanges.append((js, je))
+                    journalLastNumber.append((0, 0))
+                    let journalCode = encoding.string(base, js, je)
+                    let label = encoding.string(base, fs(c.journalLib), fe(c.journalLib))
+                    var journal = FECLedger.Journal(code: journalCode, label: label)
+                    journal.openingLabel = FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.nouveau)
+                        || FECFieldParsing.containsUppercased(base, fs(c.journalLib), fe(c.journalLib), FECScanner.ouverture)
+                    ledger.journals.append(journal)
+                }
+                var inserted = true
+                if entryTable == nil {
+                    let last = journalLastNumber[Int(j)]
+                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne) {
+                        currentEntry = Int32(ledger.entries.count)
+                    } else {
+                        // Out of order: from here on, every new number is looked up.
+                        var table = FECEntryTable(expected: max(ledger.entries.count * 2, expectedLines / 3))
+                        for (i, entry) in ledger.entries.enumerated() {
+                            let jr = journalRanges[Int(entry.journal)], nr = entryNumberRanges[i]
+                            _ = table.findOrInsert(base, jr.0, jr.1, nr.0, nr.1)
+                        }
+                        entryTable = table
                     }
+                }
+                if let found = entryTable?.findOrInsert(base, js, je, ns, ne) {
+                    currentEntry = found.index
+                    inserted = found.inserted
+                }
+                if inserted {
                     ledger.entries.append(FECLedger.Entry(journal: j, firstLine: Int32(lineNo)))
+                    ledger.entryNumbers.append("")
+                    entryNumberRanges.append((ns, ne))
                     ledger.journals[Int(j)].entries += 1
+                    let last = journalLastNumber[Int(j)]
+                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne) { journalLastNumber[Int(j)] = (ns, ne) }
                 }
                 prevJournal = (js, je)
                 prevNumber = (ns, ne)
+                prevJournalIndex = j
             }
 
             // Dates.
@@ -258,25 +298,29 @@ struct FECScanner {
             ledger.entries[ei] = entry
             guard receivable else { continue }
 
-            // A customer line: decode what the reader keeps.
-            let account = encoding.string(base, as_, ae)
-            let auxId = encoding.string(base, fs(c.compAuxNum), fe(c.compAuxNum))
-            let hasAux = !auxId.isEmpty
-            let customerId = hasAux ? auxId : account
-            let customer: Int32
-            if let known = customerIndex[customerId] {
-                customer = known
-                if unnamed[Int(known)] {
+            // A customer line: decode what the reader keeps. The entry number while its bytes
+            // are in cache (it names documents and payments).
+            if entry.receivableLines == 1 { ledger.entryNumbers[ei] = encoding.string(base, ns, ne) }
+            let account = texts.intern(base, as_, ae, encoding)
+            let (xs, xe) = FECFieldParsing.trim(base, fs(c.compAuxNum), fe(c.compAuxNum))
+            let hasAux = xs < xe
+            let customerId = hasAux ? texts.intern(base, xs, xe, encoding) : account
+            while customerOfKey.count < Int(texts.keyCount) { customerOfKey.append(-1) }
+            var customer = customerOfKey[Int(customerId.key)]
+            if customer >= 0 {
+                if unnamed[Int(customer)] {
                     let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
-                    if !name.isEmpty { ledger.customers[Int(known)].name = name; unnamed[Int(known)] = false }
+                    if !name.isEmpty { ledger.customers[Int(customer)].name = name; unnamed[Int(customer)] = false }
                 }
             } else {
                 customer = Int32(ledger.customers.count)
-                customerIndex[customerId] = customer
+                customerOfKey[Int(customerId.key)] = customer
                 let name = customerName(base, hasAux: hasAux, fs, fe, encoding)
-                ledger.customers.append(Customer(id: customerId, name: name))
+                ledger.customers.append(Customer(id: texts.texts[Int(customerId.id)], name: name))
                 unnamed.append(name.isEmpty)
             }
+            let (ts, te) = FECFieldParsing.trim(base, fs(c.ecritureLet), fe(c.ecritureLet))
+            let letter = texts.intern(base, ts, te, encoding)
             let (ls, le) = FECFieldParsing.trim(base, fs(c.ecritureLib), fe(c.ecritureLib))
             let (ps, pe) = FECFieldParsing.trim(base, fs(c.pieceRef), fe(c.pieceRef))
             var referenceParts: UInt8 = 0
@@ -285,22 +329,24 @@ struct FECScanner {
                 referenceParts |= FECLedger.ReceivableLine.pieceMeaningful
                 if FECScanner.contains(base, ls, le, ps, pe) { referenceParts |= FECLedger.ReceivableLine.labelHasPiece }
             }
+            ledger.pieceRefs.append(encoding.string(base, ps, pe))
+            ledger.labelRanges.append((ls, le))
             ledger.lines.append(FECLedger.ReceivableLine(
-                line: Int32(lineNo), entry: currentEntry, position: position, account: account, customer: customer,
+                line: Int32(lineNo), entry: currentEntry, position: position, account: account.id, accountKey: account.key,
+                customer: customer,
                 hasAuxiliary: hasAux,
-                pieceRef: encoding.string(base, fs(c.pieceRef), fe(c.pieceRef)), pieceDate: pieceDate, date: date,
-                label: encoding.string(base, ls, le),
-                letter: encoding.string(base, fs(c.ecritureLet), fe(c.ecritureLet)), dateLet: dateLet,
+                pieceDate: pieceDate, date: date,
+                letter: letter.id, letterKey: ts < te ? letter.key : -1, dateLet: dateLet,
                 amount: signed, openingLabel: FECScanner.mentionsOpening(base, ls, le), referenceParts: referenceParts))
         }
         // Entry numbers are decoded only where they are shown: entries with customer lines
-        // (payment ids, document numbers) and unbalanced ones (error messages).
-        ledger.entryNumbers = [String](repeating: "", count: ledger.entries.count)
+        // (payment ids, document numbers: decoded above) and unbalanced ones (error messages).
         for (i, entry) in ledger.entries.enumerated()
-        where entry.receivableLines > 0 || entry.debits != entry.credits || entry.overflow {
-            let (s, e) = entryTable.numberRange(Int32(i))
+        where entry.receivableLines == 0 && (entry.debits != entry.credits || entry.overflow) {
+            let (s, e) = entryNumberRanges[i]
             ledger.entryNumbers[i] = encoding.string(base, s, e)
         }
+        ledger.texts = texts.texts
         return ledger
     }
 
@@ -331,6 +377,30 @@ struct FECScanner {
     private func amountIssue(_ base: UnsafePointer<UInt8>, _ col: Int, _ s: Int, _ e: Int, _ line: Int, _ issues: inout IssueCollector) {
         let text = Array(UnsafeBufferPointer(start: base + s, count: e - s))
         issues.add(context.issue(line: line, columns.label(col), FECFieldParsing.amountProblem(text, places: col == columns.montantDevise ? 6 : places)))
+    }
+
+    /// The high bit of each byte of `x` that is zero, and no other bit (exact, unlike the
+    /// shorter "has zero byte" test whose borrows can flag a 0x01 byte after a zero one).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// Whether entry number `ns..<ne` comes strictly after `ls..<le`: longer, or as long and
+    /// greater byte by byte (`VE000010` after `VE000009`, `100` after `99`). Any strict order
+    /// does for finding entries; this one is how software numbers them.
+    @inline(__always)
+    static func ascending(_ base: UnsafePointer<UInt8>, _ ls: Int, _ le: Int, _ ns: Int, _ ne: Int) -> Bool {
+        let n = ne - ns
+        if n != le - ls { return n > le - ls }
+        var k = 0
+        while k < n {
+            let a = base[ls + k], b = base[ns + k]
+            if a != b { return b > a }
+            k += 1
+        }
+        return false
     }
 
     static let nouveau: [UInt8] = Array("NOUVEAU".utf8)
