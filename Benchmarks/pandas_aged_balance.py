@@ -77,8 +77,8 @@ SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 # Blanks (ASCII whitespace, NBSP, narrow NBSP) and ,;:|() separate the tokens of a reference.
 TOKEN_PATTERN = "[ \t\r\n\f\v\u00a0\u202f,;:|()]+"
 # A decimal amount once thousands separators are gone: sign, up to 12 integer digits (DuckDB's
-# DECIMAL(18,6)), up to 6 decimals.
-AMOUNT_PATTERN = r"^([+-]?)(\d{0,12})(?:\.(\d{0,6}))?$"
+# DECIMAL(18,6)), up to 6 decimals, at least one digit.
+AMOUNT_PATTERN = r"[+-]?(?:\d{1,12}(?:\.\d{0,6})?|\.\d{1,6})"
 # ISO 4217 minor units for the currencies that do not use 2.
 CURRENCY_DECIMALS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "XOF": 0, "XAF": 0, "XPF": 0,
                      "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "LYD": 3, "IQD": 3}
@@ -122,15 +122,16 @@ def to_minor(text: pd.Series, currency: pd.Series, french: bool, name: str) -> n
     s = text.str.strip(SPACES)
     if french:
         s = s.str.replace("[ \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    parts = s.str.extract(AMOUNT_PATTERN)
-    whole, frac = parts[1], parts[2].fillna("")
-    fail_at(name, whole.isna() | (whole.eq("") & frac.eq("")), "not an amount", text)
-    micro = (whole.replace("", "0").astype("int64").to_numpy() * 1_000_000
-             + frac.str.ljust(6, "0").astype("int64").to_numpy())
-    divisor = 10 ** (6 - decimals_of(currency))
-    fail_at(name, pd.Series(micro % divisor != 0), "more decimals than the currency allows", text)
-    minor = micro // divisor
-    return np.where(parts[0].eq("-").to_numpy(), -minor, minor)
+    fail_at(name, ~s.str.fullmatch(AMOUNT_PATTERN), "not an amount", text)
+    # The digits without the decimal point are an exact integer in units of 10^-written decimals;
+    # rescale it to the currency's minor unit, refusing decimals that are not zeros beyond it.
+    point_at = s.str.find(".").to_numpy()
+    written = np.where(point_at >= 0, s.str.len().to_numpy() - point_at - 1, 0)
+    digits = pd.to_numeric(s.str.replace(".", "", regex=False)).to_numpy(dtype=np.int64)
+    shift = decimals_of(currency) - written
+    scale = 10 ** np.abs(shift)
+    fail_at(name, pd.Series((shift < 0) & (digits % scale != 0)), "more decimals than the currency allows", text)
+    return np.where(shift >= 0, digits * scale, digits // scale)
 
 
 def to_day(text: pd.Series, french: bool, name: str) -> np.ndarray:
@@ -207,11 +208,13 @@ def load(inbox: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def claims_of(documents: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(invoices, sources of credit, claims): each claim is (src, pos, invoice, available, owed)."""
+    """(invoices, sources of credit, claims): each claim is (src, pos, invoice row, available, owed)."""
     is_credit = documents["type"].isin(["avoir", "credit_note"]) | (documents["amount"] < 0)
     invoices = documents.loc[~is_credit, ["number", "customer_id", "currency", "due", "amount"]].reset_index(drop=True)
-    duplicated = invoices["number"].duplicated()
-    fail_at("invoices", duplicated, "invoice number appears twice", invoices["number"])
+    fail_at("invoices", invoices["number"].duplicated(), "invoice number appears twice", invoices["number"])
+    # Invoices are joined by their row number (column invoice): hashing the numbers once here is
+    # much cheaper than joining and grouping on the strings everywhere below.
+    invoice_of = pd.Index(invoices["number"])
     credit_notes = documents.loc[is_credit, ["number", "customer_id", "currency", "issue", "amount", "original"]]
     credit_notes = credit_notes.assign(amount=credit_notes["amount"].abs())
 
@@ -221,20 +224,23 @@ def claims_of(documents: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataF
 
     # The invoices each payment names, with their position in it: the invoice_number column,
     # else every token of the reference that is an invoice number (first occurrence counts).
+    # A name that is no invoice number gets -1 and is dropped.
     by_column = ordered.loc[ordered["column_invoice"] != "", ["src", "column_invoice"]]
-    by_column = pd.DataFrame({"src": by_column["src"], "invoice": by_column["column_invoice"], "pos": 1})
+    by_column = pd.DataFrame({"src": by_column["src"], "invoice": invoice_of.get_indexer(by_column["column_invoice"]),
+                              "pos": 1})
     referenced = ordered.loc[(ordered["column_invoice"] == "") & (ordered["reference"] != ""), ["src", "reference"]]
-    tokens = (referenced.assign(invoice=referenced["reference"].str.split(TOKEN_PATTERN, regex=True))
-              .explode("invoice", ignore_index=True))
+    tokens = (referenced.assign(token=referenced["reference"].str.split(TOKEN_PATTERN, regex=True))
+              .explode("token", ignore_index=True))
     tokens["pos"] = tokens.groupby("src").cumcount() + 1
-    tokens = tokens.loc[tokens["invoice"].isin(invoices["number"]), ["src", "invoice", "pos"]]
-    tokens = tokens.drop_duplicates(["src", "invoice"], keep="first")
+    tokens["invoice"] = invoice_of.get_indexer(tokens["token"])
+    tokens = tokens[["src", "invoice", "pos"]].drop_duplicates(["src", "invoice"], keep="first")
     named = pd.concat([by_column, tokens], ignore_index=True)
+    named = named[named["invoice"] >= 0]
 
     # A payment without customer belongs to the customer of the first existing invoice it names;
     # one naming none has no owner and is left out of the report.
     anonymous = named[named["src"].isin(ordered.loc[ordered["customer_id"] == "", "src"])]
-    first_named = (anonymous.merge(invoices[["number", "customer_id"]], left_on="invoice", right_on="number")
+    first_named = (anonymous.merge(invoices[["customer_id"]], left_on="invoice", right_index=True)
                    .sort_values(["src", "pos"], kind="stable").drop_duplicates("src")
                    .set_index("src")["customer_id"])
     owner = ordered["customer_id"].where(ordered["customer_id"] != "", ordered["src"].map(first_named))
@@ -247,11 +253,11 @@ def claims_of(documents: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataF
     sources = pd.concat([payment_sources, credit_notes[["src", "customer_id", "currency", "amount"]]],
                         ignore_index=True)
 
-    owed = invoices[["number", "currency", "amount"]].rename(columns={"number": "invoice", "amount": "owed"})
+    owed = invoices[["currency", "amount"]].rename(columns={"amount": "owed"}).rename_axis("invoice").reset_index()
     payment_claims = (named.merge(ordered[["src", "currency", "amount"]], on="src")
                       .rename(columns={"amount": "available"}).merge(owed, on=["invoice", "currency"]))
-    note_claims = (credit_notes.loc[credit_notes["original"] != "", ["src", "original", "currency", "amount"]]
-                   .rename(columns={"original": "invoice", "amount": "available"}).assign(pos=1)
+    note_claims = (credit_notes.assign(invoice=invoice_of.get_indexer(credit_notes["original"]), pos=1)
+                   .rename(columns={"amount": "available"})[["src", "invoice", "pos", "currency", "available"]]
                    .merge(owed, on=["invoice", "currency"]))
     columns = ["src", "pos", "invoice", "available", "owed"]
     claims = pd.concat([payment_claims[columns], note_claims[columns]], ignore_index=True)
@@ -315,8 +321,8 @@ def text_cells(values: pd.Series, sep: str) -> pd.Series:
 
 def report(customers, documents, invoices, sources, allocations, as_of: dt.date, dialect: str) -> tuple[bytes, int]:
     as_of_day = (np.datetime64(as_of.isoformat(), "D") - np.datetime64("1970-01-01", "D")).astype(np.int64)
-    given = allocations.groupby("invoice")["alloc"].sum()
-    open_amount = invoices["amount"] - invoices["number"].map(given).fillna(0).astype(np.int64)
+    given = allocations.groupby("invoice")["alloc"].sum().reindex(invoices.index, fill_value=0)
+    open_amount = invoices["amount"] - given
     open_invoices = invoices.assign(open=open_amount)[open_amount > 0]
     bucket = np.searchsorted(BUCKET_BOUNDS, as_of_day - open_invoices["due"].to_numpy(), side="left")
     buckets = (open_invoices.assign(bucket=bucket).pivot_table(index=["customer_id", "currency"], columns="bucket",
@@ -333,8 +339,9 @@ def report(customers, documents, invoices, sources, allocations, as_of: dt.date,
     listed = customers.drop_duplicates("customer_id").set_index("customer_id")["name"]
     on_documents = (documents.loc[documents["customer_name"] != "", ["customer_id", "customer_name"]]
                     .drop_duplicates("customer_id").set_index("customer_id")["customer_name"])
-    name = lines["customer_id"].map(listed).replace("", np.nan)
-    name = name.fillna(lines["customer_id"].map(on_documents)).fillna(lines["customer_id"])
+    listed_name = lines["customer_id"].map(listed)
+    name = listed_name.where(listed_name.notna() & (listed_name != ""), lines["customer_id"].map(on_documents))
+    name = name.where(name.notna(), lines["customer_id"])
 
     sep, point, bom = (";", ",", "\ufeff") if dialect == "excel-fr" else (",", ".", "")
     places = decimals_of(lines["currency"])
@@ -342,7 +349,7 @@ def report(customers, documents, invoices, sources, allocations, as_of: dt.date,
     amounts = [lines[b].to_numpy() for b in range(6)] + [lines["total"].to_numpy(), zero, zero,
                                                           lines["credit"].to_numpy(),
                                                           (lines["total"] - lines["credit"]).to_numpy()]
-    cells = [text_cells(lines["customer_id"], sep), text_cells(name.astype(str), sep), text_cells(lines["currency"], sep)]
+    cells = [text_cells(lines["customer_id"], sep), text_cells(name, sep), text_cells(lines["currency"], sep)]
     cells += [amount_text(a, places, point) for a in amounts]
     body = cells[0].str.cat(cells[1:], sep=sep) + "\r\n" if len(lines) else pd.Series([], dtype=str)
     header = sep.join(COLUMNS) + "\r\n"
