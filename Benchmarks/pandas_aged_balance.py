@@ -127,7 +127,7 @@ def to_minor(text: pd.Series, currency: pd.Series, french: bool, name: str) -> n
     # rescale it to the currency's minor unit, refusing decimals that are not zeros beyond it.
     point_at = s.str.find(".").to_numpy()
     written = np.where(point_at >= 0, s.str.len().to_numpy() - point_at - 1, 0)
-    digits = pd.to_numeric(s.str.replace(".", "", regex=False)).to_numpy(dtype=np.int64)
+    digits = s.str.replace(".", "", regex=False).astype("int64").to_numpy()
     shift = decimals_of(currency) - written
     scale = 10 ** np.abs(shift)
     fail_at(name, pd.Series((shift < 0) & (digits % scale != 0)), "more decimals than the currency allows", text)
