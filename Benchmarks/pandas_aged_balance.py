@@ -357,17 +357,19 @@ def report(customers, documents, invoices, sources, allocations, as_of: dt.date,
 
 
 def aged_balance(inbox: str, as_of: dt.date, dialect: str, verbose: bool = False) -> tuple[bytes, int]:
-    t0 = time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
     customers, documents, payments = load(inbox)
-    t1 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     invoices, sources, claims = claims_of(documents, payments)
+    marks.append((time.perf_counter(), time.process_time()))
     allocations, rounds = allocate(claims)
-    t2 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     data, count = report(customers, documents, invoices, sources, allocations, as_of, dialect)
-    t3 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     if verbose:
-        print(f"pandas: load {t1 - t0:.2f}s, allocate {t2 - t1:.2f}s ({rounds} rounds), report {t3 - t2:.2f}s",
-              file=sys.stderr)
+        phases = ["load", "claims", f"allocate ({rounds} rounds)", "report"]
+        print("pandas: " + ", ".join(f"{phase} {w1 - w0:.2f}s wall {c1 - c0:.2f}s CPU"
+                                     for phase, (w0, c0), (w1, c1) in zip(phases, marks, marks[1:])), file=sys.stderr)
     return data, count
 
 
