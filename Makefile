@@ -9,7 +9,7 @@ DEMO_AS_OF := $(shell cat fixtures/demo/AS_OF 2>/dev/null)
 APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev sqlite3 libpoppler-glib-dev libpango1.0-dev libcairo2-dev libxlsxwriter-dev \
 	fonts-dejavu-core poppler-utils libarchive-tools p7zip-full qpdf unzip
 PIP_TEST_PACKAGES = openpyxl
-PIP_BENCH_PACKAGES = duckdb lxml
+PIP_BENCH_PACKAGES = duckdb lxml pandas
 
 .PHONY: deps deps-apt deps-pip build release run test bench bench-reconcile bench-readers bench-remind clean
 

@@ -7,15 +7,18 @@ per repetition:
   2. `relance-ingest --home HOME --as-of D`, then `relance-report --home HOME --as-of D`,
      each timed separately (wall time; peak RSS of the process from wait4's rusage);
   3. the DuckDB peer (duckdb_aged_balance.py) on the same inbox files, timed the same way;
+  4. the pandas peer (pandas_aged_balance.py), timed the same way, when pandas can be
+     imported (else it is skipped with a note, not an error);
 then, once per size up to --python-max rows, the stdlib derivation (derive_aged_balance.py)
-as a second peer. Prints one table per size: median seconds, input rows/s, input MB/s, peak
-MB, and the ratio of Relance's total (ingest + report) to DuckDB. CPU seconds (user + system,
-all threads) are shown too: on a shared machine they move less than wall time, and DuckDB
-uses every core while a single-threaded program cannot.
+as a further peer. Prints one table per size: median seconds, input rows/s, input MB/s, peak
+MB, and the ratio of Relance's total (ingest + report) to DuckDB and to pandas. CPU seconds
+(user + system, all threads) are shown too: on a shared machine they move less than wall
+time, and DuckDB uses every core while a single-threaded program cannot.
 
 Correctness gate: Relance's HOME/outbox/reports/D/aged-balance.csv must equal DuckDB's
-output byte for byte (and the Python derivation's, where it ran); any difference, or a
-non-zero exit status, prints the first differing lines and ends the run with exit status 1.
+output byte for byte (and the pandas peer's and the Python derivation's, where they ran); any
+difference, or a non-zero exit status, prints the first differing lines and ends the run with
+exit status 1.
 
 The machine's load average is printed before and after: on a shared machine wall times
 are only comparable within one run.
@@ -40,6 +43,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DERIVE = os.path.join(ROOT, "Tests", "RelancePipelineTests", "Golden", "derive_aged_balance.py")
 SEED = 1
+
+
+def pandas_importable() -> bool:
+    """Whether the pandas peer can run: pandas is installed (`make bench` installs it) and imports."""
+    try:
+        import pandas  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+HAVE_PANDAS = pandas_importable()
 
 
 class Failure(Exception):
@@ -142,6 +157,7 @@ def run_size(size: int, args, results_root: str) -> list[str]:
         peaks[stage] = max(peaks.get(stage, 0.0), peak)
 
     duck_out = os.path.join(out_dir, "duckdb", "aged-balance.csv")
+    pandas_out = os.path.join(out_dir, "pandas", "aged-balance.csv")
     relance_report = None
     for r in range(repeat):
         print(f"[{size}] repetition {r + 1}/{repeat}", flush=True)
@@ -175,6 +191,11 @@ def run_size(size: int, args, results_root: str) -> list[str]:
                "--out", duck_out]
         wall, cpu, peak = measure(cmd, out_dir, f"duckdb-{r + 1}")
         record("duckdb", wall, cpu, peak)
+        if HAVE_PANDAS:
+            cmd = [sys.executable, os.path.join(HERE, "pandas_aged_balance.py"), "--inbox", inbox, "--as-of", as_of,
+                   "--out", pandas_out]
+            wall, cpu, peak = measure(cmd, out_dir, f"pandas-{r + 1}")
+            record("pandas", wall, cpu, peak)
 
     python_dir = None
     if not args.no_python and size <= args.python_max:
@@ -189,6 +210,11 @@ def run_size(size: int, args, results_root: str) -> list[str]:
         if mine != duck:
             failures.append(f"[{size}] Relance's aged balance differs from DuckDB's:\n"
                             + first_difference(duck, mine, duck_out, relance_report))
+    if HAVE_PANDAS:
+        computed = open(pandas_out, "rb").read()
+        if computed != duck:
+            failures.append(f"[{size}] the pandas peer differs from DuckDB:\n"
+                            + first_difference(duck, computed, duck_out, pandas_out))
     if python_dir:
         derived = open(os.path.join(python_dir, "aged-balance.csv"), "rb").read()
         if derived != duck:
@@ -199,7 +225,8 @@ def run_size(size: int, args, results_root: str) -> list[str]:
     lines = [f"size {size}: {rows} input rows, {nbytes / 1e6:.1f} MB, as-of {as_of}, "
              f"median of {repeat}{' (python derive: 1 run)' if python_dir else ''}; output rows {out_rows}",
              f"{'stage':<16} {'seconds':>9} {'CPU s':>8} {'rows/s':>12} {'MB/s':>8} {'peak MB':>9}"]
-    for stage in ("relance-ingest", "relance-report", "relance total", "sqlite floor", "duckdb", "python derive"):
+    for stage in ("relance-ingest", "relance-report", "relance total", "sqlite floor", "duckdb", "pandas",
+                  "python derive"):
         if stage not in times:
             continue
         med = statistics.median(times[stage])
@@ -209,11 +236,17 @@ def run_size(size: int, args, results_root: str) -> list[str]:
         ratio = statistics.median(times["relance total"]) / statistics.median(times["duckdb"])
         cpu_ratio = statistics.median(cpus["relance total"]) / statistics.median(cpus["duckdb"])
         lines.append(f"Relance total / DuckDB = {ratio:.2f} (wall), {cpu_ratio:.2f} (CPU)")
+        if "pandas" in times:
+            ratio = statistics.median(times["relance total"]) / statistics.median(times["pandas"])
+            cpu_ratio = statistics.median(cpus["relance total"]) / statistics.median(cpus["pandas"])
+            lines.append(f"Relance total / pandas = {ratio:.2f} (wall), {cpu_ratio:.2f} (CPU)")
         floor = statistics.median(times["sqlite floor"])
         lines.append(f"SQLite floor (the same rows written by SQLite alone, sqlite_floor.py) = {floor:.2f} s: "
                      f"Relance's ingest is {statistics.median(times['relance-ingest']) / floor:.2f}x it")
     else:
         lines.append("Relance skipped (--skip-relance): no ratio")
+    if not HAVE_PANDAS:
+        lines.append("pandas peer skipped: pandas cannot be imported (python3 -m pip install pandas)")
     lines.append("outputs: " + ("identical" if not failures else "MISMATCH"))
     for failure in failures:
         print(failure, file=sys.stderr)
