@@ -11,7 +11,7 @@ APT_PACKAGES = libxml2-dev libarchive-dev libsqlite3-dev sqlite3 libpoppler-glib
 PIP_TEST_PACKAGES = openpyxl
 PIP_BENCH_PACKAGES = duckdb lxml pandas
 
-.PHONY: deps deps-apt deps-pip build release run test bench bench-reconcile bench-readers bench-remind clean
+.PHONY: deps deps-apt deps-pip deps-bench build release run test bench bench-reconcile bench-readers bench-remind clean
 
 deps: deps-apt deps-pip
 
@@ -26,6 +26,10 @@ deps-apt:
 
 deps-pip:
 	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q $(PIP_TEST_PACKAGES)
+
+# The benchmark peers' packages: each one installed when it does not import.
+deps-bench:
+	@for p in $(PIP_BENCH_PACKAGES); do python3 -c "import $$p" 2>/dev/null || python3 -m pip install -q $$p || exit 1; done
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -57,8 +61,7 @@ test: deps
 BENCH_SIZES ?= 100000,1000000
 BENCH_ARGS ?=
 
-bench: deps bench-readers bench-reconcile bench-remind
-	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
+bench: deps deps-bench bench-readers bench-reconcile bench-remind
 	$(SWIFT) build -c release
 	python3 Benchmarks/run.py --sizes $(BENCH_SIZES) --bin .build/release $(BENCH_ARGS)
 
@@ -84,8 +87,7 @@ bench-reconcile: deps
 # e.g. make bench-readers READERS_ARGS="--camt-entries 100000 --fec-lines 200000 --runs 3"
 READERS_ARGS ?=
 
-bench-readers: deps
-	@python3 -c "import lxml" 2>/dev/null || python3 -m pip install -q $(PIP_BENCH_PACKAGES)
+bench-readers: deps deps-bench
 	$(SWIFT) build -c release --product relance-bench-reader
 	python3 Benchmarks/readers.py --bin .build/release $(READERS_ARGS)
 
