@@ -22,10 +22,28 @@ struct ReconciliationIndex<Key: Hashable & Sendable>: Sendable {
         }
     }
 
-    func lookup(_ key: Key) -> ArraySlice<Int32> {
-        guard let s = slots[key] else { return [] }
-        if s >= 0 { return [s] }
-        return many[Int(-s - 1)][...]
+    func lookup(_ key: Key) -> IndexHits {
+        guard let s = slots[key] else { return IndexHits() }
+        if s >= 0 { return IndexHits(single: s) }
+        return IndexHits(many: many[Int(-s - 1)][...])
+    }
+}
+
+/// The items found under one key, without allocating for the common single item.
+struct IndexHits: RandomAccessCollection, Sendable {
+    private var single: Int32 = -1
+    private var many: ArraySlice<Int32>? = nil
+
+    init() {}
+    init(single: Int32) { self.single = single }
+    init(many: ArraySlice<Int32>) { self.many = many }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { many?.count ?? (single >= 0 ? 1 : 0) }
+
+    subscript(position: Int) -> Int32 {
+        if let many { return many[many.startIndex + position] }
+        return single
     }
 }
 
