@@ -98,6 +98,12 @@ extension Store {
         throws -> (snapshot: ReconciliationSnapshot, result: ReconciliationResult, record: ReconciliationRecord) {
         try writeWithCheckedReferences { db in
             var record = ReconciliationRecord()
+            // The run appends up to a row per payment to allocations and its indexes, and
+            // rewrites payments: with the default cache the dirty pages spill to the WAL and
+            // are read back from it. A larger cache for this transaction only.
+            let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -131072
+            try db.execute(sql: "PRAGMA cache_size = -524288")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
             try Self.applyReversals(db, asOf: asOf, at: timestamp, actor: actor, record: &record)
             let loaded = try ReconciliationSnapshotLoader(db: db, asOf: asOf).load()
             let result = try engine(loaded.snapshot)
@@ -185,16 +191,16 @@ extension Store {
                                      created_at, source_file_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
             """)
-        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
-        var identified = Set<Int64>()
-        var allocatedPayments = Set<Int64>()
+        // Per payment of the snapshot (by position): 1 = allocated, 2 = identified.
+        var touched = [UInt8](repeating: 0, count: snapshot.payments.count)
         var appliedNotes = Set<Int64>()
-        func identify(_ paymentId: Int64, _ customer: String) throws {
-            guard identified.insert(paymentId).inserted else { return }
-            setCustomer.bind(1, customer)
-            setCustomer.bind(2, paymentId)
-            try setCustomer.execute()
-            if db.changesCount > 0 { record.paymentsIdentified += 1 }
+        // Payers identified, written after the allocations in rowid order: the payments
+        // table is then rewritten front to back instead of at random pages.
+        var identified: [(rowid: Int64, customer: String)] = []
+        func identify(_ k: Int32, _ customer: String) {
+            guard touched[Int(k)] & 2 == 0 else { return }
+            touched[Int(k)] |= 2
+            identified.append((ids.paymentRowids[Int(k)], customer))
         }
         for a in result.allocations {
             guard a.amount > 0, let invoice = ids.invoiceByNumber[a.invoiceNumber] else {
@@ -205,11 +211,10 @@ extension Store {
             switch a.source {
             case let .payment(ref):
                 guard let k = ids.paymentByRef[ref] else { throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given") }
-                let p = ids.paymentRowids[Int(k)]
-                insert.bind(2, p)
+                insert.bind(2, ids.paymentRowids[Int(k)])
                 insert.bindNull(3)
-                allocatedPayments.insert(p)
-                if snapshot.payments[Int(k)].customerId == nil { try identify(p, snapshot.invoices[Int(invoice)].customerId) }
+                touched[Int(k)] |= 1
+                if snapshot.payments[Int(k)].customerId == nil { identify(k, snapshot.invoices[Int(invoice)].customerId) }
             case let .creditNote(number):
                 guard let n = ids.creditNotes[number] else { throw StoreError.invariant("reconciliation applied credit note \(number), which it was not given") }
                 insert.bindNull(2)
@@ -228,7 +233,15 @@ extension Store {
             record.amounts[a.currency] = sum
         }
         for c in result.unappliedCredits {
-            if let k = ids.paymentByRef[c.paymentId], snapshot.payments[Int(k)].customerId == nil { try identify(ids.paymentRowids[Int(k)], c.customerId) }
+            if let k = ids.paymentByRef[c.paymentId], snapshot.payments[Int(k)].customerId == nil { identify(k, c.customerId) }
+        }
+        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
+        identified.sort { $0.rowid < $1.rowid }
+        for (rowid, customer) in identified {
+            setCustomer.bind(1, customer)
+            setCustomer.bind(2, rowid)
+            try setCustomer.execute()
+            if db.changesCount > 0 { record.paymentsIdentified += 1 }
         }
         let propose = try RawStatement(db, """
             INSERT OR IGNORE INTO writeoff_proposals (payment_id, invoice_id, amount, currency, reason, proposed_at)
@@ -245,7 +258,7 @@ extension Store {
             try propose.execute()
             if db.changesCount > 0 { record.writeOffsProposed += 1 }
         }
-        record.paymentsAllocated = allocatedPayments.count
+        record.paymentsAllocated = touched.reduce(0) { $0 + Int($1 & 1) }
         record.creditNotesApplied = appliedNotes.count
     }
 

@@ -188,7 +188,7 @@ public struct Reconciler: Sendable {
     /// Reconciles `payments` against the invoices given at construction. Pure: the engine can
     /// run again on other payments with the same starting open amounts.
     public func reconcile(_ payments: [UnmatchedPayment]) -> ReconciliationResult {
-        var run = ReconciliationRun(engine: self)
+        let run = ReconciliationRun(engine: self)
         // The store hands them over already in this order: checking costs one comparison per
         // payment, sorting twenty. (Swift's sort is stable, so an ordered input keeps its order
         // either way.)

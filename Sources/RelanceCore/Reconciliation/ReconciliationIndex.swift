@@ -8,17 +8,20 @@ struct ReconciliationIndex<Key: Hashable & Sendable>: Sendable {
     init(capacity: Int = 0) { slots.reserveCapacity(capacity) }
 
     mutating func insert(_ key: Key, _ item: Int32) {
-        if let s = slots[key] {
-            if s >= 0 {
-                if s == item { return }
-                many.append([s, item])
-                slots[key] = -Int32(many.count)
-            } else {
-                let k = Int(-s - 1)
-                if !many[k].contains(item) { many[k].append(item) }
-            }
+        // One hash probe: the slot is modified in place (absent reads as `Int32.min`).
+        Self.insert(item, into: &slots[key, default: Int32.min], many: &many)
+    }
+
+    private static func insert(_ item: Int32, into s: inout Int32, many: inout [[Int32]]) {
+        if s == Int32.min {
+            s = item
+        } else if s >= 0 {
+            if s == item { return }
+            many.append([s, item])
+            s = -Int32(many.count)
         } else {
-            slots[key] = item
+            let k = Int(-s - 1)
+            if !many[k].contains(item) { many[k].append(item) }
         }
     }
 

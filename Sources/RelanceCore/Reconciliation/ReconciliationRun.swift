@@ -1,6 +1,10 @@
 /// The mutable side of one `Reconciler.reconcile` call: open amounts as the run allocates,
 /// and the result being built.
-struct ReconciliationRun {
+///
+/// A class, not a struct: the rules are written with closures (`filter`, `map`, `sorted`)
+/// that read `engine` and `open`, and a closure capturing a struct `self` copies it — one
+/// retain per array of the engine, twenty-odd per closure, which was a tenth of a run.
+final class ReconciliationRun {
     let engine: Reconciler
     var open: [Int64]
     /// Invoices whose open amount changed in this run, under their new amount.
@@ -40,7 +44,7 @@ struct ReconciliationRun {
     /// Decides one payment, from what `PaymentReader` read in it (payer, named invoices) when
     /// it was read ahead, else reading it now. The decision depends on the open amounts, so on
     /// the payments decided before: payments are decided one at a time, in order.
-    mutating func process(_ p: UnmatchedPayment, _ readAhead: PaymentReader.Reading? = nil) {
+    func process(_ p: UnmatchedPayment, _ readAhead: PaymentReader.Reading? = nil) {
         guard p.remainingAmount > 0 else {
             refuse(p, nil, p.remainingAmount < 0 ? "negative amount: a return or reversal, not a payment" : "nothing left to allocate", [])
             return
@@ -125,7 +129,7 @@ struct ReconciliationRun {
     ///   independently (customer id, IBAN, name) as the invoices' customer, and is refused when
     ///   another open invoice of that customer has exactly the payment's amount (the reference
     ///   is then probably a typo).
-    mutating func settleNamed(_ p: UnmatchedPayment, _ payer: Payer, _ namedIn: [Named], rule: ReconciliationRule, weak: Bool) {
+    func settleNamed(_ p: UnmatchedPayment, _ payer: Payer, _ namedIn: [Named], rule: ReconciliationRule, weak: Bool) {
         let allNamed = namedIn
         let sameCurrency = allNamed.filter { engine.currencies[Int($0.invoice)] == p.currency }
         let ids = allNamed.map { engine.numbers[Int($0.invoice)] }
@@ -217,7 +221,7 @@ struct ReconciliationRun {
 
     // MARK: Rule 5: amounts for an identified payer
 
-    mutating func matchByAmount(_ p: UnmatchedPayment, _ payer: Payer, customer c: Int32, notes: [String]) {
+    func matchByAmount(_ p: UnmatchedPayment, _ payer: Payer, customer c: Int32, notes: [String]) {
         let amount = p.remainingAmount
         let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
         let exact = sameAmount(customer: c, currency: p.currency, amount: amount)
@@ -273,7 +277,7 @@ struct ReconciliationRun {
 
     // MARK: Rule 7: free credit notes
 
-    mutating func applyCredits() {
+    func applyCredits() {
         for note in engine.creditNotes where note.openAmount > 0 && engine.configuration.applyCreditOldestFirst.contains(note.customerId) {
             guard let c = engine.customerIndex[note.customerId] else { continue }
             var left = note.openAmount
@@ -291,21 +295,21 @@ struct ReconciliationRun {
 
     // MARK: Recording
 
-    mutating func record(_ i: Int32, _ amount: Int64) {
+    func record(_ i: Int32, _ amount: Int64) {
         open[Int(i)] -= amount
         if open[Int(i)] > 0 {
             changedAmounts.insert(CustomerAmountKey(customer: engine.invoiceCustomer[Int(i)], currency: engine.currencies[Int(i)], amount: open[Int(i)]), i)
         }
     }
 
-    mutating func allocate(_ p: UnmatchedPayment, _ i: Int32, _ amount: Int64, _ rule: ReconciliationRule, _ evidence: String) {
+    func allocate(_ p: UnmatchedPayment, _ i: Int32, _ amount: Int64, _ rule: ReconciliationRule, _ evidence: String) {
         record(i, amount)
         result.allocations.append(ReconciliationAllocation(source: .payment(id: p.paymentId), invoiceNumber: engine.numbers[Int(i)],
                                                            amount: amount, currency: p.currency, rule: rule, evidence: evidence))
     }
 
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
-    mutating func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
+    func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
         guard c >= 0 else { return }
         let iban: String? = !payer.iban.isEmpty && !engine.byIBAN.lookup(payer.iban).contains(c) ? payer.iban : nil
         let name: String? = !payer.name.isEmpty && !engine.byName.lookup(payer.name).contains(c) ? payer.name : nil
@@ -314,7 +318,7 @@ struct ReconciliationRun {
         }
     }
 
-    mutating func refuse(_ p: UnmatchedPayment, _ customer: Int32?, _ reason: String, _ candidates: [ReconciliationCandidate]) {
+    func refuse(_ p: UnmatchedPayment, _ customer: Int32?, _ reason: String, _ candidates: [ReconciliationCandidate]) {
         let id = customer.flatMap { $0 >= 0 ? engine.customerIds[Int($0)] : p.customerId }
         result.unmatched.append(UnmatchedOutcome(paymentId: p.paymentId, customerId: id, reason: reason, candidates: candidates))
     }
