@@ -238,13 +238,16 @@ struct ReconciliationSnapshotLoader {
     /// `SELECT DISTINCT a, b … ORDER BY 1, 2` under the `BINARY` collation: sorted and
     /// deduplicated by bytes.
     static func distinctSorted(_ pairs: [(String, String)]) -> [(String, String)] {
-        let keys = pairs.map { (ByteOrdered($0.0), ByteOrdered($0.1)) }
-        let sorted = keys.sorted { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
+        let first = pairs.map { ByteOrdered($0.0) }
+        let second = pairs.map { ByteOrdered($0.1) }
+        let order = pairs.indices.sorted { a, b in first[a] != first[b] ? first[a] < first[b] : second[a] < second[b] }
         var out: [(String, String)] = []
-        out.reserveCapacity(sorted.count)
-        for p in sorted {
-            if let last = out.last, ByteOrdered(last.0) == p.0, ByteOrdered(last.1) == p.1 { continue }
-            out.append((p.0.text, p.1.text))
+        out.reserveCapacity(order.count)
+        var last = -1
+        for i in order {
+            if last >= 0 && first[last] == first[i] && second[last] == second[i] { continue }
+            out.append(pairs[i])
+            last = i
         }
         return out
     }
@@ -252,23 +255,35 @@ struct ReconciliationSnapshotLoader {
 
 /// A `String` compared by its UTF-8 bytes, as SQLite's `BINARY` collation compares texts
 /// (unsigned bytes, a prefix first). Swift's own `<` and `==` compare Unicode canonical
-/// equivalents, which is the same thing for ASCII only: ASCII texts (the usual case) take
-/// that faster path.
+/// equivalents, which is the same thing for ASCII only. The first eight bytes, packed
+/// big-endian, decide most comparisons without touching the text.
 struct ByteOrdered: Comparable {
     let text: String
+    let prefix: UInt64
     let isASCII: Bool
 
     init(_ text: String) {
         self.text = text
-        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        var p: UInt64 = 0
+        var n = 0
+        var ascii = true
+        for b in text.utf8 {
+            if n < 8 { p |= UInt64(b) << (56 - 8 * UInt64(n)) }
+            if b >= 0x80 { ascii = false }
+            n += 1
+        }
+        prefix = p
+        isASCII = ascii
     }
 
     static func == (l: ByteOrdered, r: ByteOrdered) -> Bool {
+        guard l.prefix == r.prefix else { return false }
         if l.isASCII && r.isASCII { return l.text == r.text }
         return l.text.utf8.elementsEqual(r.text.utf8)
     }
 
     static func < (l: ByteOrdered, r: ByteOrdered) -> Bool {
+        if l.prefix != r.prefix { return l.prefix < r.prefix }
         if l.isASCII && r.isASCII { return l.text < r.text }
         return l.text.utf8.lexicographicallyPrecedes(r.text.utf8)
     }
