@@ -253,7 +253,7 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
     invoiceCount = open.count
     timing = [String(format: "time: exact rule %.2f s, engine index %.2f s, engine reconcile %.2f s (engine total %.2f s)",
                      tExact - tExact0, tBuild - tBuild0, tRun - tBuild, tRun - tBuild0),
-              String(format: "engine CPU time (index + reconcile, one thread): %.2f s", cRun - cBuild0)]
+              String(format: "engine CPU time (index + reconcile, all threads of the process): %.2f s", cRun - cBuild0)]
 }
 
 // Quality.
