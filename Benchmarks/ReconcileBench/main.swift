@@ -158,7 +158,7 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
             func dump<T>(_ name: String, _ items: [T]) {
                 var text = ""
                 for item in items { text += String(describing: item); text += "\n" }
-                FileManager.default.createFile(atPath: out + "/" + name, contents: Array(text.utf8).withUnsafeBytes { Data($0) })
+                if !FileManager.default.createFile(atPath: out + "/" + name, contents: Data(text.utf8)) { print("cannot write \(out)/\(name)") }
             }
             let s = done.snapshot
             dump("snapshot-invoices.txt", s.invoices)

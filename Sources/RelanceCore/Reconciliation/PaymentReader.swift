@@ -86,7 +86,8 @@ struct PaymentReader: Sendable {
     func structuredReference(_ p: UnmatchedPayment, notes: inout [String]) -> ([ReconciliationRun.Named], ReconciliationRule)? {
         var rfCandidates: [String] = []
         if let s = p.structuredReference, !s.isEmpty { rfCandidates.append(s) }
-        for text in [p.reference, p.invoiceNumber, p.endToEndId].compactMap({ $0 }) {
+        // Cutting into tokens only the texts where `RF` (any case) occurs at all.
+        for text in [p.reference, p.invoiceNumber, p.endToEndId].compactMap({ $0 }) where Self.mayHoldCreditorReference(text) {
             let tokens = InvoiceNumberKeys.rawTokens(text)
             for (i, t) in tokens.enumerated() where t.count >= 2 && (t[t.startIndex] | 0x20) == 0x72 && (t[t.startIndex + 1] | 0x20) == 0x66 {
                 // `RF18 5390 0754 7034`: the reference may be printed in groups of four.
@@ -208,6 +209,17 @@ struct PaymentReader: Sendable {
             }
         }
         return (strong, weak)
+    }
+
+    /// Whether some byte pair of `text` is `R`/`r` then `F`/`f`: without one, no token starts
+    /// with a creditor reference's `RF`.
+    static func mayHoldCreditorReference(_ text: String) -> Bool {
+        var previousR = false
+        for b in text.utf8 {
+            if previousR && (b | 0x20) == 0x66 { return true }
+            previousR = (b | 0x20) == 0x72
+        }
+        return false
     }
 
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
