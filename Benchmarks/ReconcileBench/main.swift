@@ -1,9 +1,10 @@
-// relance-bench-reconcile DIR [--store FILE] [--why] — reconciliation quality and speed on generated data.
+// relance-bench-reconcile DIR [--store FILE [--dump OUT]] [--why] — reconciliation quality and speed on generated data.
 //
 // With --store FILE the data go through the product's store instead (as `relance run` does):
 // a fresh SQLite store at FILE, ingest of the three batches, the ingest's exact rule
 // (ExactAllocationPass), then Store.reconcile with the engine; the allocations are read back
-// from the store (the rows allocations.csv lists).
+// from the store (the rows allocations.csv lists). --dump OUT writes what the stage's CSV files are
+// made of (snapshot, engine result, allocations and proposals read back) to OUT, one record a line.
 //
 // Reads DIR/{customers,invoices,payments}.csv with the product's CSVReader, DIR/customer_ibans.csv,
 // DIR/payer_knowledge.csv and DIR/truth.csv with the CSV tokenizer (written by
@@ -148,6 +149,33 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
         let i3 = now()
         let r3 = cpu()
         result = done.result
+        if let d = args.firstIndex(of: "--dump"), d + 1 < args.count {
+            // Everything the stage's CSV files are made of (the snapshot, the engine's result, the
+            // allocations listed back from the store), one `String(describing:)` per line, to
+            // compare two builds byte for byte.
+            let out = args[d + 1]
+            try? FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            func dump<T>(_ name: String, _ items: [T]) {
+                var text = ""
+                for item in items { text += String(describing: item); text += "\n" }
+                if !FileManager.default.createFile(atPath: out + "/" + name, contents: Data(text.utf8)) { print("cannot write \(out)/\(name)") }
+            }
+            let s = done.snapshot
+            dump("snapshot-invoices.txt", s.invoices)
+            dump("snapshot-credit-notes.txt", s.creditNotes)
+            dump("snapshot-customers.txt", s.customers)
+            dump("snapshot-knowledge.txt", s.knowledge.ibans.map { "iban \($0.iban) \($0.customerId)" } + s.knowledge.names.map { "name \($0.name) \($0.customerId)" })
+            dump("snapshot-payments.txt", s.payments)
+            dump("snapshot-pending-returns.txt", s.pendingReturns)
+            dump("result-allocations.txt", done.result.allocations)
+            dump("result-unmatched.txt", done.result.unmatched)
+            dump("result-writeoffs.txt", done.result.writeOffProposals)
+            dump("result-credits.txt", done.result.unappliedCredits)
+            dump("result-learned.txt", done.result.learnedPayers)
+            dump("record.txt", [done.record])
+            dump("store-allocations.txt", try store.reconciliationAllocations(asOf: asOf))
+            dump("store-writeoff-proposals.txt", try store.pendingWriteOffProposals())
+        }
         invoiceCount = done.snapshot.invoices.count
         for line in try store.reconciliationAllocations(asOf: asOf) where line.sourceKind == "payment" {
             allocations.append(Alloc(payment: line.source, invoice: line.invoiceNumber, amount: line.amount,
@@ -225,7 +253,7 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
     invoiceCount = open.count
     timing = [String(format: "time: exact rule %.2f s, engine index %.2f s, engine reconcile %.2f s (engine total %.2f s)",
                      tExact - tExact0, tBuild - tBuild0, tRun - tBuild, tRun - tBuild0),
-              String(format: "engine CPU time (index + reconcile, one thread): %.2f s", cRun - cBuild0)]
+              String(format: "engine CPU time (index + reconcile, all threads of the process): %.2f s", cRun - cBuild0)]
 }
 
 // Quality.

@@ -98,10 +98,16 @@ extension Store {
         throws -> (snapshot: ReconciliationSnapshot, result: ReconciliationResult, record: ReconciliationRecord) {
         try writeWithCheckedReferences { db in
             var record = ReconciliationRecord()
+            // The run appends up to a row per payment to allocations and its indexes, and
+            // rewrites payments: with the default cache the dirty pages spill to the WAL and
+            // are read back from it. A larger cache for this transaction only.
+            let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -131072
+            try db.execute(sql: "PRAGMA cache_size = -524288")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
             try Self.applyReversals(db, asOf: asOf, at: timestamp, actor: actor, record: &record)
-            let loaded = try Self.loadSnapshot(db, asOf: asOf)
+            let loaded = try ReconciliationSnapshotLoader(db: db, asOf: asOf).load()
             let result = try engine(loaded.snapshot)
-            try Self.recordResult(result, ids: loaded.ids, db: db, at: timestamp, record: &record)
+            try Self.recordResult(result, snapshot: loaded.snapshot, ids: loaded.ids, db: db, at: timestamp, record: &record)
             if record.allocationsAdded > 0 || record.reversalsApplied > 0 || record.writeOffsProposed > 0 || record.paymentsIdentified > 0 {
                 var detail = JSONText()
                 detail.add("as_of", asOf.description)
@@ -176,164 +182,39 @@ extension Store {
         }
     }
 
-    // MARK: Inputs
-
-    /// Database ids of what the snapshot names, to record the engine's decisions.
-    struct SnapshotIds {
-        var invoices: [String: (id: Int64, customer: String)] = [:]
-        var creditNotes: [String: Int64] = [:]
-        var payments: [String: (id: Int64, customer: String?)] = [:]
-    }
-
-    static func loadSnapshot(_ db: Database, asOf: Day) throws -> (snapshot: ReconciliationSnapshot, ids: SnapshotIds) {
-        var ids = SnapshotIds()
-        let asOfOrdinal = Int64(asOf.ordinal)
-
-        var invoices: [OpenInvoice] = []
-        var invoiceOpen: [Int64: Int64] = [:]
-        let inv = try RawStatement(db, """
-            SELECT d.id, d.number, d.customer_id, d.currency, d.amount - IFNULL(a.s, 0) - IFNULL(w.s, 0), d.issue_date, d.due_date,
-                   d.payment_reference
-            FROM documents d
-            LEFT JOIN (SELECT invoice_id, SUM(amount) AS s FROM allocations GROUP BY invoice_id) a ON a.invoice_id = d.id
-            LEFT JOIN (SELECT invoice_id, SUM(amount) AS s FROM writeoffs GROUP BY invoice_id) w ON w.invoice_id = d.id
-            WHERE d.kind = 'invoice' AND d.issue_date <= ?
-            ORDER BY d.id
-            """)
-        inv.bind(1, asOfOrdinal)
-        var more = try inv.query()
-        while more {
-            if let currency = inv.currency(3) {
-                let id = inv.int64(0), number = inv.string(1), customer = inv.string(2)
-                let open = max(0, inv.int64(4))
-                invoices.append(OpenInvoice(number: number, customerId: customer, currency: currency, openAmount: open,
-                                            issueDate: Day(ordinal: Int32(truncatingIfNeeded: inv.int64(5))),
-                                            dueDate: inv.int32OrNil(6).map(Day.init(ordinal:)), paymentReference: inv.stringOrNil(7)))
-                ids.invoices[number] = (id, customer)
-                invoiceOpen[id] = open
-            }
-            more = try inv.next()
-        }
-
-        var creditNotes: [OpenCreditNote] = []
-        let notes = try Row.fetchAll(db, sql: """
-            SELECT d.id, d.number, d.customer_id, d.currency,
-                   d.amount - IFNULL((SELECT SUM(a.amount) FROM allocations a WHERE a.credit_note_id = d.id), 0),
-                   d.issue_date, o.id
-            FROM documents d LEFT JOIN documents o ON o.number = d.original_invoice AND o.kind = 'invoice'
-            WHERE d.kind = 'credit_note' AND d.issue_date <= ?
-              AND (d.original_invoice IS NULL OR o.id IS NOT NULL)
-            ORDER BY d.id
-            """, arguments: [asOfOrdinal])
-        for n in notes {
-            let remainder: Int64 = n[4]
-            guard remainder > 0, let currency = Currency(n[3] as String) else { continue }
-            // A credit note whose original is still open waits for the exact rule to set it there.
-            if let original: Int64 = n[6], (invoiceOpen[original] ?? 0) > 0 { continue }
-            let number: String = n[1]
-            creditNotes.append(OpenCreditNote(number: number, customerId: n[2], currency: currency, openAmount: remainder,
-                                              issueDate: Day(ordinal: Int32(truncatingIfNeeded: n[5] as Int64))))
-            ids.creditNotes[number] = n[0]
-        }
-
-        let customers = try Row.fetchAll(db, sql: "SELECT id, IFNULL(name, '') FROM customers ORDER BY id").map {
-            PayerCustomer(id: $0[0], name: $0[1])
-        }
-
-        var knowledge = PayerKnowledge()
-        let taught = """
-            p.customer_id IS NOT NULL AND EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id
-                AND (a.confirmed_by IS NOT NULL OR a.rule NOT IN ('\(amountOnlyRules[0])', '\(amountOnlyRules[1])')))
-            """
-        for row in try Row.fetchAll(db, sql: """
-            SELECT DISTINCT p.payer_iban, p.customer_id FROM payments p
-            WHERE p.payer_iban IS NOT NULL AND p.payer_iban <> '' AND \(taught) ORDER BY 1, 2
-            """) {
-            knowledge.ibans.append((row[0], row[1]))
-        }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT DISTINCT p.payer_name, p.customer_id FROM payments p
-            WHERE p.payer_name IS NOT NULL AND p.payer_name <> '' AND \(taught) ORDER BY 1, 2
-            """) {
-            knowledge.names.append((row[0], row[1]))
-        }
-
-        var payments: [UnmatchedPayment] = []
-        var pendingReturns: [PendingReturn] = []
-        let pay = try RawStatement(db, """
-            SELECT p.id, p.payment_ref, p.customer_id, p.date,
-                   p.amount - IFNULL((SELECT SUM(x.amount) FROM payment_reversals x WHERE x.reversed_payment_id = p.id), 0)
-                            - IFNULL((SELECT SUM(s.amount) FROM allocations s WHERE s.payment_id = p.id), 0),
-                   p.currency, p.reference, p.invoice_number, p.structured_reference, p.end_to_end_id, p.payer_name, p.payer_iban,
-                   p.reverses, EXISTS (SELECT 1 FROM payment_reversals y WHERE y.reversal_payment_id = p.id)
-            FROM payments p
-            WHERE p.date <= ?
-              AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.payment_id = p.id
-                              AND (a.rule <> '\(AllocationRule.exactInvoiceNumber.rawValue)' OR a.confirmed_by IS NOT NULL))
-              AND NOT EXISTS (SELECT 1 FROM payment_decisions d WHERE d.payment_id = p.id AND d.decision IN ('refund', 'ignore'))
-            ORDER BY p.date, p.payment_ref
-            """)
-        pay.bind(1, asOfOrdinal)
-        more = try pay.query()
-        while more {
-            let ref = pay.string(1)
-            let remainder = pay.int64(4)
-            if let currency = pay.currency(5) {
-                let date = Day(ordinal: Int32(truncatingIfNeeded: pay.int64(3)))
-                if remainder > 0 {
-                    payments.append(UnmatchedPayment(paymentId: ref, customerId: pay.stringOrNil(2), date: date, remainingAmount: remainder,
-                                                     currency: currency, reference: pay.stringOrNil(6), invoiceNumber: pay.stringOrNil(7),
-                                                     structuredReference: pay.stringOrNil(8), endToEndId: pay.stringOrNil(9),
-                                                     payerName: pay.stringOrNil(10), payerIban: pay.stringOrNil(11)))
-                    ids.payments[ref] = (pay.int64(0), pay.stringOrNil(2))
-                } else if remainder < 0 && pay.int64(13) == 0 {
-                    let reverses = pay.stringOrNil(12)
-                    pendingReturns.append(PendingReturn(
-                        paymentId: ref, date: date, amount: remainder, currency: currency, payerName: pay.stringOrNil(10),
-                        reference: pay.stringOrNil(6),
-                        reason: reverses.map { "reverses \($0): no such payment in the store with that currency and at least this amount left" }
-                            ?? "negative amount (a return or reversal) that names no payment it reverses"))
-                }
-            }
-            more = try pay.next()
-        }
-        let snapshot = ReconciliationSnapshot(invoices: invoices, creditNotes: creditNotes, customers: customers, knowledge: knowledge,
-                                              payments: payments, pendingReturns: pendingReturns)
-        return (snapshot, ids)
-    }
-
     // MARK: Recording
 
-    private static func recordResult(_ result: ReconciliationResult, ids: SnapshotIds, db: Database, at timestamp: String,
-                                     record: inout ReconciliationRecord) throws {
+    private static func recordResult(_ result: ReconciliationResult, snapshot: ReconciliationSnapshot, ids: ReconciliationSnapshotLoader.Ids,
+                                     db: Database, at timestamp: String, record: inout ReconciliationRecord) throws {
         let insert = try RawStatement(db, """
             INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, currency, rule, evidence, confirmed_by,
                                      created_at, source_file_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
             """)
-        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
-        var identified = Set<Int64>()
-        var allocatedPayments = Set<Int64>()
+        // Per payment of the snapshot (by position): 1 = allocated, 2 = identified.
+        var touched = [UInt8](repeating: 0, count: snapshot.payments.count)
         var appliedNotes = Set<Int64>()
-        func identify(_ paymentId: Int64, _ customer: String) throws {
-            guard identified.insert(paymentId).inserted else { return }
-            setCustomer.bind(1, customer)
-            setCustomer.bind(2, paymentId)
-            try setCustomer.execute()
-            if db.changesCount > 0 { record.paymentsIdentified += 1 }
+        // Payers identified, written after the allocations in rowid order: the payments
+        // table is then rewritten front to back instead of at random pages.
+        var identified: [(rowid: Int64, customer: String)] = []
+        func identify(_ k: Int32, _ customer: String) {
+            guard touched[Int(k)] & 2 == 0 else { return }
+            touched[Int(k)] |= 2
+            identified.append((ids.paymentRowids[Int(k)], customer))
         }
         for a in result.allocations {
-            guard a.amount > 0, let invoice = ids.invoices[a.invoiceNumber] else {
+            guard a.amount > 0, let invoice = ids.invoiceByNumber[a.invoiceNumber] else {
                 throw StoreError.invariant("reconciliation allocated to \(a.invoiceNumber), which it was not given")
             }
-            insert.bind(1, invoice.id)
+            let invoiceRowid = ids.invoiceRowids[Int(invoice)]
+            insert.bind(1, invoiceRowid)
             switch a.source {
             case let .payment(ref):
-                guard let p = ids.payments[ref] else { throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given") }
-                insert.bind(2, p.id)
+                guard let k = ids.paymentByRef[ref] else { throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given") }
+                insert.bind(2, ids.paymentRowids[Int(k)])
                 insert.bindNull(3)
-                allocatedPayments.insert(p.id)
-                if p.customer == nil { try identify(p.id, invoice.customer) }
+                touched[Int(k)] |= 1
+                if snapshot.payments[Int(k)].customerId == nil { identify(k, snapshot.invoices[Int(invoice)].customerId) }
             case let .creditNote(number):
                 guard let n = ids.creditNotes[number] else { throw StoreError.invariant("reconciliation applied credit note \(number), which it was not given") }
                 insert.bindNull(2)
@@ -352,16 +233,24 @@ extension Store {
             record.amounts[a.currency] = sum
         }
         for c in result.unappliedCredits {
-            if let p = ids.payments[c.paymentId], p.customer == nil { try identify(p.id, c.customerId) }
+            if let k = ids.paymentByRef[c.paymentId], snapshot.payments[Int(k)].customerId == nil { identify(k, c.customerId) }
+        }
+        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
+        identified.sort { $0.rowid < $1.rowid }
+        for (rowid, customer) in identified {
+            setCustomer.bind(1, customer)
+            setCustomer.bind(2, rowid)
+            try setCustomer.execute()
+            if db.changesCount > 0 { record.paymentsIdentified += 1 }
         }
         let propose = try RawStatement(db, """
             INSERT OR IGNORE INTO writeoff_proposals (payment_id, invoice_id, amount, currency, reason, proposed_at)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
         for w in result.writeOffProposals {
-            guard let p = ids.payments[w.paymentId], let invoice = ids.invoices[w.invoiceNumber], w.amount > 0 else { continue }
-            propose.bind(1, p.id)
-            propose.bind(2, invoice.id)
+            guard let k = ids.paymentByRef[w.paymentId], let invoice = ids.invoiceByNumber[w.invoiceNumber], w.amount > 0 else { continue }
+            propose.bind(1, ids.paymentRowids[Int(k)])
+            propose.bind(2, ids.invoiceRowids[Int(invoice)])
             propose.bind(3, w.amount)
             propose.bind(4, w.currency)
             propose.bind(5, w.reason)
@@ -369,7 +258,7 @@ extension Store {
             try propose.execute()
             if db.changesCount > 0 { record.writeOffsProposed += 1 }
         }
-        record.paymentsAllocated = allocatedPayments.count
+        record.paymentsAllocated = touched.reduce(0) { $0 + Int($1 & 1) }
         record.creditNotesApplied = appliedNotes.count
     }
 

@@ -309,3 +309,50 @@ struct ReconciliationEngineTests {
         #expect(r.reason("P2")?.contains("payer IBAN unknown") == true)
     }
 }
+
+/// The engine reads payments one block ahead on a second thread; the result must be the one a
+/// single thread gives, whatever the scheduling.
+@Suite("Reconciliation engine: two threads")
+struct ReconciliationReadAheadTests {
+    /// Enough payments for several read-ahead blocks, mixing every rule and payments that
+    /// compete for the same invoices (so that the order of decisions matters).
+    static func world() -> (invoices: [OpenInvoice], payments: [UnmatchedPayment]) {
+        var invoices: [OpenInvoice] = []
+        var payments: [UnmatchedPayment] = []
+        for i in 0..<3_000 {
+            let customer = ["A", "B", "T1"][i % 3]
+            let number = "2026-" + String(100_000 + i).dropFirst()
+            invoices.append(World.inv(number, customer, Int64(10_000 + (i % 97) * 100), age: i % 40,
+                                      ref: i % 11 == 0 ? CreditorReference.make(body: "2026\(i)") : nil))
+        }
+        let n = Reconciler.readAheadBlock * 3 + 17
+        for k in 0..<n {
+            let i = (k * 7) % 3_000
+            let number = invoices[i].number
+            let amount = invoices[i].openAmount
+            switch k % 6 {
+            case 0: payments.append(World.pay("P\(k)", amount, ref: "VIR FAC \(number)", date: k % 50))
+            case 1: payments.append(World.pay("P\(k)", amount / 2, ref: "Facture n° " + String(number.map { $0 == "-" ? "/" : $0 }), iban: "FR7622222222222222222222222", date: k % 50))
+            case 2: payments.append(World.pay("P\(k)", amount, name: "BOULANGERIE MARTIN", date: k % 50))
+            case 3: payments.append(World.pay("P\(k)", amount, ref: invoices[i].paymentReference ?? "merci", date: k % 50))
+            case 4: payments.append(World.pay("P\(k)", amount, ref: "FAC \(i + 1)", iban: "FR76 1111 1111 1111 1111 1111 111", date: k % 50))
+            default: payments.append(World.pay("P\(k)", -amount, ref: "RETOUR", date: k % 50))
+            }
+        }
+        return (invoices, payments)
+    }
+
+    @Test func readAheadGivesTheSingleThreadResult() {
+        let (invoices, payments) = Self.world()
+        let engine = Reconciler(invoices: invoices, customers: World.customers)
+        let twoThreads = engine.reconcile(payments)
+        // One thread, in the same order, each payment read when it is decided.
+        let single = ReconciliationRun(engine: engine)
+        for p in payments.sorted(by: { ($0.date, $0.paymentId) < ($1.date, $1.paymentId) }) { single.process(p) }
+        single.applyCredits()
+        #expect(payments.count > 3 * Reconciler.readAheadBlock)
+        #expect(twoThreads.allocations.count > 1_000 && twoThreads.unmatched.count > 1_000)
+        #expect(twoThreads == single.result)
+        #expect(engine.reconcile(Array(payments.reversed())) == twoThreads)
+    }
+}

@@ -55,6 +55,55 @@ struct ReconciliationKeysTests {
         #expect(InvoiceNumberKeys.keys(of: "VIREMENT".utf8) == nil)
     }
 
+    /// The engine reads numbers with `NumberKeyScanner` (bytes, packed keys); it must give
+    /// exactly `InvoiceNumberKeys`' keys, including past the 24 characters a packed key holds.
+    @Test("The byte scanner gives InvoiceNumberKeys' keys", arguments: [
+        "2026-000123", "FAC 2026-000123", "fac2026000123", "Facture n° 2026/000123", "INV-2026-000123", "2026 000123",
+        "F2026-123", "N°2026000123", "REF 2026.000123", "fact 2026 000123", "Inv 2026/123", "000123", "0000", "AB-12-C",
+        "F2026/0007", "FAC 00123", "FAC FACT 12", "FAC", "12 FAC", "é2026-0001ü", "2026-01-23", "ref:  7  ",
+        "123456789012345678901234567", "FAC-0001-0002-0003-0004-0005-0006-0007-0008", "A1B2C3D4E5F6G7H8I9J0K1L2M3",
+    ])
+    func scannerAgrees(text: String) {
+        var scanner = NumberKeyScanner()
+        let reference = InvoiceNumberKeys.keys(of: text.utf8)
+        let scanned = scanner.keys(ofNumber: text)
+        #expect((reference == nil) == (scanned == nil))
+        guard let reference, let scanned else { return }
+        #expect(scanned.full.text == reference.full)
+        #expect(scanned.runs?.text == reference.runs)
+        #expect(scanned.fullCount == reference.full.utf8.count)
+        #expect(scanned.hadDocumentWord == reference.hadDocumentWord)
+        #expect(scanned.groupCount == reference.groupCount)
+        #expect((scanned.groupCount == 1 ? scanned.full.text : nil) == reference.shortDigits)
+        #expect(scanned.lastDigits?.text == InvoiceNumberKeys.shortKey(from: reference))
+    }
+
+    @Test("The byte scanner cuts texts into InvoiceNumberKeys' raw tokens")
+    func scannerTokens() {
+        let text = "VIR: FAC 2026/000123;2026-000124 (merci) -- N° F. 'x'+7 VIREMENTS"
+        var scanner = NumberKeyScanner()
+        scanner.read(text)
+        let reference = InvoiceNumberKeys.rawTokens(text).filter { $0.contains(where: PaymentReader.isAlnum) }
+        #expect(scanner.tokens.indices.map { scanner.label($0..<($0 + 1)) } == reference.map { String(decoding: $0, as: UTF8.self) })
+        #expect(scanner.tokens.map(\.numberish) == reference.map(InvoiceNumberKeys.isNumberish))
+    }
+
+    /// Packed keys round-trip, and keys of different lengths never share a code.
+    @Test func packedKeys() {
+        var seen: [UInt128: String] = [:]
+        for key in ["0", "00", "1", "A", "Z", "-", "10", "01", "ZZZZZZZZZZZZZZZZZZZZZZZZ", "2026-123", "2026123"] {
+            var k = PackedKey()
+            for b in key.utf8 { k.append(b) }
+            #expect(k.overflow == nil)
+            #expect(k.text == key)
+            #expect(seen.updateValue(key, forKey: k.code) == nil)
+        }
+        var long = PackedKey()
+        for b in "1234567890123456789012345".utf8 { long.append(b) }
+        #expect(long.overflow != nil)
+        #expect(long.text == "1234567890123456789012345")
+    }
+
     @Test func rawTokensKeepDashesAndSlashes() {
         let t = InvoiceNumberKeys.rawTokens("VIR: FAC 2026/000123;2026-000124 (merci)").map { String(decoding: $0, as: UTF8.self) }
         #expect(t == ["VIR", "FAC", "2026/000123", "2026-000124", "merci"])

@@ -305,3 +305,39 @@ struct ReconciliationStoreTests {
         #expect(later.record.allocationsAdded == 1)
     }
 }
+
+/// The reconciliation inputs are read table by table and ordered in Swift: the order must be
+/// SQLite's (`BINARY` collation), byte for byte, including texts Swift itself orders otherwise.
+@Suite("Reconciliation inputs: byte order and rowid tables")
+struct ReconciliationLoaderTests {
+    @Test func byteOrderIsSQLiteBinaryOrder() throws {
+        let texts = ["a", "B", "b", "", "ab", "a b", "Z", "é", "e\u{301}", "\u{212A}", "K", "ÉCOLE", "ECOLE", "AB",
+                     "ABCDEFGH", "ABCDEFGHI", "ABCDEFGG", "ABCDEFGH\u{e9}", "zz", "FR76 1234", "FR761234", "Ω", "\u{2126}"]
+        let queue = try DatabaseQueue()
+        let sqliteOrder = try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (s TEXT)")
+            for t in texts { try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [t]) }
+            return try String.fetchAll(db, sql: "SELECT DISTINCT s FROM t ORDER BY s")
+        }
+        let ours = ReconciliationSnapshotLoader.distinctSorted((texts + texts.reversed()).map { ($0, "C") }).map(\.0)
+        #expect(ours.map { Array($0.utf8) } == sqliteOrder.map { Array($0.utf8) })
+        // Canonically equivalent but different bytes: two rows for SQLite, two here.
+        #expect(ours.contains("é") && ours.contains { Array($0.utf8) == Array("e\u{301}".utf8) })
+    }
+
+    @Test func rowidTableFallsBackToADictionaryForSparseRowids() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE dense (id INTEGER PRIMARY KEY); CREATE TABLE sparse (id INTEGER PRIMARY KEY)")
+            for id in 1...10 { try db.execute(sql: "INSERT INTO dense VALUES (?)", arguments: [id]) }
+            for id in [1, 5_000_000_000] as [Int64] { try db.execute(sql: "INSERT INTO sparse VALUES (?)", arguments: [id]) }
+            var d = try RowidTable<Int64>(db, table: "dense", zero: 0)
+            var s = try RowidTable<Int64>(db, table: "sparse", zero: 0)
+            d[3] += 7; d[3] += 1; d[99] = 4
+            s[5_000_000_000] += 9; s[1] = 2
+            #expect(d[3] == 8 && d[99] == 4 && d[4] == 0)
+            #expect(s[5_000_000_000] == 9 && s[1] == 2 && s[2] == 0)
+        }
+    }
+}
+

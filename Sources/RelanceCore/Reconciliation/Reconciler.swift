@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The reconciliation engine ("lettrage automatique"): matches payments and free credit notes
 /// to open invoices with zero tolerance for false matches.
 ///
@@ -40,8 +42,8 @@ public struct Reconciler: Sendable {
     /// Each customer's invoices, oldest first (due date, issue date, number).
     let customerInvoices: [[Int32]]
 
-    let byFullKey: ReconciliationIndex<String>
-    let byShortKey: ReconciliationIndex<String>
+    let byFullKey: PackedKeyIndex
+    let byShortKey: PackedKeyIndex
     let byPaymentReference: ReconciliationIndex<String>
     let byCustomerAmount: ReconciliationIndex<CustomerAmountKey>
     let byAmount: ReconciliationIndex<AmountKey>
@@ -66,6 +68,11 @@ public struct Reconciler: Sendable {
         }
         for c in customers { _ = customer(c.id) }
 
+        // The number keys (the largest tables) are built on a second thread meanwhile.
+        let keyIndexes = ThreadHandoff<(full: PackedKeyIndex, short: PackedKeyIndex)>()
+        let building = DispatchGroup()
+        DispatchQueue.global().async(group: building) { keyIndexes.put(Self.numberIndexes(invoices)) }
+
         var numbers: [String] = []
         var invoiceCustomer: [Int32] = []
         var currencies: [Currency] = []
@@ -76,8 +83,6 @@ public struct Reconciler: Sendable {
         currencies.reserveCapacity(invoices.count)
         initialOpen.reserveCapacity(invoices.count)
         dueDates.reserveCapacity(invoices.count)
-        var byFullKey = ReconciliationIndex<String>(capacity: invoices.count * 2)
-        var byShortKey = ReconciliationIndex<String>(capacity: invoices.count / 2)
         var byPaymentReference = ReconciliationIndex<String>()
         var byCustomerAmount = ReconciliationIndex<CustomerAmountKey>(capacity: invoices.count)
         var byAmount = ReconciliationIndex<AmountKey>(capacity: invoices.count)
@@ -89,14 +94,6 @@ public struct Reconciler: Sendable {
             currencies.append(inv.currency)
             initialOpen.append(inv.openAmount)
             dueDates.append(inv.dueDate ?? inv.issueDate)
-            if let k = InvoiceNumberKeys.keys(of: inv.number.utf8) {
-                byFullKey.insert(k.full, item)
-                if let r = k.runs { byFullKey.insert(r, item) }
-                if let s = InvoiceNumberKeys.shortKey(from: k) { byShortKey.insert(s, item) }
-            } else {
-                // A number without digits is only ever named exactly (upper case).
-                byFullKey.insert(inv.number.uppercased(), item)
-            }
             if let ref = inv.paymentReference, let compact = CreditorReference.compact(ref), !compact.isEmpty {
                 byPaymentReference.insert(compact, item)
             }
@@ -109,7 +106,7 @@ public struct Reconciler: Sendable {
         let dates = invoices.map { Int64($0.dueDate?.ordinal ?? $0.issueDate.ordinal) << 32 | Int64(UInt32(bitPattern: $0.issueDate.ordinal)) }
         let order = invoices.indices.sorted { a, b in
             if dates[a] != dates[b] { return dates[a] < dates[b] }
-            return invoices[a].number < invoices[b].number
+            return numbers[a] < numbers[b]
         }
         var ageOrder = [Int32](repeating: 0, count: invoices.count)
         var perCustomer = [[Int32]](repeating: [], count: customerIds.count)
@@ -150,8 +147,10 @@ public struct Reconciler: Sendable {
         self.customerIds = customerIds
         self.customerIndex = customerIndex
         self.customerInvoices = perCustomer
-        self.byFullKey = byFullKey
-        self.byShortKey = byShortKey
+        building.wait()
+        guard let keys = keyIndexes.take() else { preconditionFailure("the number index thread handed nothing over") }
+        self.byFullKey = keys.full
+        self.byShortKey = keys.short
         self.byPaymentReference = byPaymentReference
         self.byCustomerAmount = byCustomerAmount
         self.byAmount = byAmount
@@ -164,14 +163,63 @@ public struct Reconciler: Sendable {
         }
     }
 
+    /// The full/run keys and the short keys of every invoice number (`InvoiceNumberKeys`).
+    static func numberIndexes(_ invoices: [OpenInvoice]) -> (full: PackedKeyIndex, short: PackedKeyIndex) {
+        var byFullKey = PackedKeyIndex(capacity: invoices.count * 2)
+        var byShortKey = PackedKeyIndex(capacity: invoices.count)
+        var scanner = NumberKeyScanner()
+        for (i, inv) in invoices.enumerated() {
+            let item = Int32(i)
+            if let k = scanner.keys(ofNumber: inv.number) {
+                byFullKey.insert(k.full, item)
+                if let r = k.runs { byFullKey.insert(r, item) }
+                if let s = k.lastDigits { byShortKey.insert(s, item) }
+            } else {
+                // A number without digits is only ever named exactly (upper case).
+                byFullKey.insert(text: inv.number.uppercased(), item)
+            }
+        }
+        return (byFullKey, byShortKey)
+    }
+
+    /// Payments are read (`PaymentReader`) this many at a time, one block ahead of the decisions.
+    static let readAheadBlock = 2048
+
     /// Reconciles `payments` against the invoices given at construction. Pure: the engine can
     /// run again on other payments with the same starting open amounts.
     public func reconcile(_ payments: [UnmatchedPayment]) -> ReconciliationResult {
-        var run = ReconciliationRun(engine: self)
-        let order = payments.indices.sorted { a, b in
-            payments[a].date != payments[b].date ? payments[a].date < payments[b].date : payments[a].paymentId < payments[b].paymentId
+        let run = ReconciliationRun(engine: self)
+        // The store hands them over already in this order: checking costs one comparison per
+        // payment, sorting twenty. (Swift's sort is stable, so an ordered input keeps its order
+        // either way.)
+        let dates = payments.map(\.date)
+        let ids = payments.map(\.paymentId)
+        func precedes(_ a: Int, _ b: Int) -> Bool { dates[a] != dates[b] ? dates[a] < dates[b] : ids[a] < ids[b] }
+        let inOrder = payments.indices.dropFirst().allSatisfy { !precedes($0, $0 - 1) }
+        let ordered = inOrder ? payments : payments.indices.sorted(by: precedes).map { payments[$0] }
+        // Two threads: while the run decides block k (in order, on this thread), a helper
+        // reads block k + 1. Reading is a pure function of the payment and the invoices, so
+        // the result is the same as deciding everything on one thread.
+        let block = Self.readAheadBlock
+        var start = 0
+        var current: [PaymentReader.Reading?] = []
+        while start < ordered.count {
+            let end = min(start + block, ordered.count)
+            let nextEnd = min(end + block, ordered.count)
+            let handoff = ThreadHandoff<[PaymentReader.Reading?]>()
+            let reading = DispatchGroup()
+            if end < nextEnd {
+                let engine = self
+                DispatchQueue.global().async(group: reading) {
+                    var reader = PaymentReader(engine: engine)
+                    handoff.put(ordered[end..<nextEnd].map { $0.remainingAmount > 0 ? reader.read($0) : nil })
+                }
+            }
+            for k in start..<end { run.process(ordered[k], current.isEmpty ? nil : current[k - start]) }
+            reading.wait()
+            current = handoff.take() ?? []
+            start = end
         }
-        for i in order { run.process(payments[i]) }
         run.applyCredits()
         return run.result
     }

@@ -1,19 +1,26 @@
 /// The mutable side of one `Reconciler.reconcile` call: open amounts as the run allocates,
 /// and the result being built.
-struct ReconciliationRun {
+///
+/// A class, not a struct: the rules are written with closures (`filter`, `map`, `sorted`)
+/// that read `engine` and `open`, and a closure capturing a struct `self` copies it — one
+/// retain per array of the engine, twenty-odd per closure, which was a tenth of a run.
+final class ReconciliationRun {
     let engine: Reconciler
     var open: [Int64]
     /// Invoices whose open amount changed in this run, under their new amount.
     var changedAmounts = ReconciliationIndex<CustomerAmountKey>()
     var result = ReconciliationResult()
+    /// Reads payments when they are not read ahead (`Reconciler.reconcile`).
+    var reader: PaymentReader
 
     init(engine: Reconciler) {
         self.engine = engine
+        self.reader = PaymentReader(engine: engine)
         self.open = engine.initialOpen
     }
 
     /// Who paid: a customer position, or why nobody could be named.
-    struct Payer {
+    struct Payer: Sendable {
         /// Position in `engine.customerIds`; -2 for a customer id given by the payment but unknown here.
         var customer: Int32?
         var evidence: String
@@ -24,7 +31,7 @@ struct ReconciliationRun {
     }
 
     /// An invoice named by the payment's references.
-    struct Named {
+    struct Named: Sendable {
         var invoice: Int32
         /// How it was named, for the evidence ("text token 'FAC 2026-000123'").
         var how: String
@@ -34,22 +41,24 @@ struct ReconciliationRun {
 
     // MARK: One payment
 
-    mutating func process(_ p: UnmatchedPayment) {
+    /// Decides one payment, from what `PaymentReader` read in it (payer, named invoices) when
+    /// it was read ahead, else reading it now. The decision depends on the open amounts, so on
+    /// the payments decided before: payments are decided one at a time, in order.
+    func process(_ p: UnmatchedPayment, _ readAhead: PaymentReader.Reading? = nil) {
         guard p.remainingAmount > 0 else {
             refuse(p, nil, p.remainingAmount < 0 ? "negative amount: a return or reversal, not a payment" : "nothing left to allocate", [])
             return
         }
-        let payer = identify(p)
-
+        let reading = readAhead ?? reader.read(p)
+        let payer = reading.payer
+        let notes = reading.notes
         // Rule 2: structured references.
-        var notes: [String] = []
-        if let (named, rule) = structuredReference(p, notes: &notes) {
+        if let (named, rule) = reading.structured {
             settleNamed(p, payer, named, rule: rule, weak: false)
             return
         }
         // Rule 3: invoice numbers in the text.
-        let texts = [p.invoiceNumber, p.reference, p.endToEndId].compactMap { $0 }.filter { !$0.isEmpty }
-        let (strong, weak) = namedInText(texts, currency: p.currency)
+        let strong = reading.strong, weak = reading.weak
         if !strong.isEmpty {
             settleNamed(p, payer, strong, rule: .remittanceInvoiceNumber, weak: false)
             return
@@ -70,192 +79,13 @@ struct ReconciliationRun {
         matchByAmount(p, payer, customer: c, notes: notes)
     }
 
-    // MARK: Rule 4: payer
-
-    func identify(_ p: UnmatchedPayment) -> Payer {
-        let iban = p.payerIban.map(PayerName.compactIBAN) ?? ""
-        let name = p.payerName.map(PayerName.normalise) ?? ""
-        var payer = identifyCustomer(p, iban: iban, name: name)
-        payer.iban = iban
-        payer.name = name
-        return payer
-    }
-
-    func identifyCustomer(_ p: UnmatchedPayment, iban: String, name: String) -> Payer {
-        if let id = p.customerId?.trimmingBlanks(), !id.isEmpty {
-            return Payer(customer: engine.customerIndex[id] ?? -2, evidence: "customer id \(id) given by the payment", failure: nil)
-        }
-        let ibanCustomers = iban.isEmpty ? [] : engine.byIBAN.lookup(iban)
-        let nameCustomers = name.isEmpty ? [] : engine.byName.lookup(name)
-        let id: (Int32) -> String = { engine.customerIds[Int($0)] }
-        if ibanCustomers.count == 1 {
-            let c = ibanCustomers.first!
-            if !nameCustomers.isEmpty && !nameCustomers.contains(c) {
-                return Payer(customer: nil, evidence: "", failure:
-                    "payer IBAN \(iban) belongs to customer \(id(c)) but payer name '\(name)' to \(nameCustomers.map(id).joined(separator: ", "))")
-            }
-            return Payer(customer: c, evidence: "payer IBAN \(iban) known for customer \(id(c))", failure: nil)
-        }
-        if ibanCustomers.count > 1 {
-            let inBoth = nameCustomers.filter { ibanCustomers.contains($0) }
-            if inBoth.count == 1 {
-                return Payer(customer: inBoth[0], evidence: "payer IBAN \(iban) shared by \(ibanCustomers.count) customers, payer name '\(name)' picks \(id(inBoth[0]))", failure: nil)
-            }
-            return Payer(customer: nil, evidence: "", failure: "payer IBAN \(iban) known for \(ibanCustomers.count) customers (\(ibanCustomers.map(id).joined(separator: ", ")))")
-        }
-        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
-        if nameCustomers.count == 1 {
-            return Payer(customer: nameCustomers.first!, evidence: "\(ibanNote), payer name '\(name)' is customer \(id(nameCustomers.first!))", failure: nil)
-        }
-        if nameCustomers.count > 1 {
-            return Payer(customer: nil, evidence: "", failure: "\(ibanNote), name '\(name)' matches \(nameCustomers.count) customers (\(nameCustomers.map(id).joined(separator: ", ")))")
-        }
-        return Payer(customer: nil, evidence: "", failure: name.isEmpty ? "\(ibanNote), no payer name" : "\(ibanNote), name '\(name)' matches no customer")
-    }
-
-    // MARK: Rule 2: structured references
-
-    mutating func structuredReference(_ p: UnmatchedPayment, notes: inout [String]) -> ([Named], ReconciliationRule)? {
-        var rfCandidates: [String] = []
-        if let s = p.structuredReference, !s.isEmpty { rfCandidates.append(s) }
-        for text in [p.reference, p.invoiceNumber, p.endToEndId].compactMap({ $0 }) {
-            let tokens = InvoiceNumberKeys.rawTokens(text)
-            for (i, t) in tokens.enumerated() where t.count >= 2 && (t[t.startIndex] | 0x20) == 0x72 && (t[t.startIndex + 1] | 0x20) == 0x66 {
-                // `RF18 5390 0754 7034`: the reference may be printed in groups of four.
-                // Every run of following groups that makes a valid reference, shortest first (a
-                // following word can make a longer valid one by chance: 1 in 97), else the token
-                // alone; the first that names an invoice wins.
-                var joined = Array(t)
-                var valid: [String] = CreditorReference.validated(String(decoding: t, as: UTF8.self)) != nil ? [String(decoding: t, as: UTF8.self)] : []
-                var j = i + 1
-                while j < tokens.count && j < i + 7 && joined.count + tokens[j].count <= 25 && tokens[j].count <= 4 {
-                    joined += tokens[j]
-                    j += 1
-                    let candidate = String(decoding: joined, as: UTF8.self)
-                    if CreditorReference.validated(candidate) != nil { valid.append(candidate) }
-                }
-                rfCandidates += valid.isEmpty ? [String(decoding: t, as: UTF8.self)] : valid
-            }
-        }
-        for raw in rfCandidates {
-            guard let compact = CreditorReference.compact(raw), compact.hasPrefix("RF") else { continue }
-            guard let valid = CreditorReference.validated(raw) else {
-                notes.append("creditor reference \(compact) has wrong check digits, ignored")
-                continue
-            }
-            let found = engine.byPaymentReference.lookup(valid)
-            if found.isEmpty {
-                if !rfCandidates.contains(where: { $0 != raw && CreditorReference.validated($0).map { engine.byPaymentReference.lookup($0).isEmpty == false } == true }) {
-                    notes.append("creditor reference \(valid) names no open invoice")
-                }
-                continue
-            }
-            return (found.map { Named(invoice: $0, how: "creditor reference \(valid) (check digits valid)") }, .creditorReference)
-        }
-        guard !engine.patterns.isEmpty else { return nil }
-        for text in [p.reference, p.invoiceNumber, p.structuredReference].compactMap({ $0 }) {
-            let tokens = InvoiceNumberKeys.rawTokens(text)
-            for i in tokens.indices {
-                for k in 1...2 where i + k <= tokens.count {
-                    var bytes: [UInt8] = []
-                    for t in tokens[i..<(i + k)] { bytes += t }
-                    guard let compact = CreditorReference.compact(String(decoding: bytes, as: UTF8.self).replacingSlashes()) else { continue }
-                    for pattern in engine.patterns where compact.hasPrefix(pattern.prefix) {
-                        let digits = compact.utf8.dropFirst(pattern.prefix.utf8.count)
-                        guard pattern.digits.contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { continue }
-                        let found = engine.byPaymentReference.lookup(compact)
-                        if !found.isEmpty {
-                            return (found.map { Named(invoice: $0, how: "reference pattern \(pattern.prefix)+digits: \(compact)") }, .configuredReference)
-                        }
-                    }
-                }
-            }
-        }
-        return nil
-    }
-
     // MARK: Rule 3: invoice numbers in text
 
     /// A weak token: a short number (`FAC 123`) and the invoices whose short key it is.
-    struct WeakName {
+    struct WeakName: Sendable {
         var token: String
         var hadDocumentWord: Bool
         var invoices: [Int32]
-    }
-
-    /// Strong names (full or run key of some invoice), in order of appearance, without
-    /// duplicates; and, for tokens naming nothing strongly, the weak candidates.
-    func namedInText(_ texts: [String], currency: Currency) -> ([Named], [WeakName]) {
-        var strong: [Named] = []
-        var weak: [WeakName] = []
-        var seen = Set<Int32>()
-        // Words that are neither numbers nor document words ("VIREMENT", "MERCI") separate
-        // numbers: windows never span them, which keeps the work linear in the text.
-        let tokenLists: [[ArraySlice<UInt8>?]] = texts.map {
-            InvoiceNumberKeys.rawTokens($0).filter { $0.contains(where: Self.isAlnum) }.map { InvoiceNumberKeys.isNumberish($0) ? $0 : nil }
-        }
-        // Pass 1: full numbers, longest window first at each position.
-        for tokens in tokenLists {
-            var i = 0
-            while i < tokens.count {
-                var consumed = 1
-                var span = 0
-                while span < 4 && i + span < tokens.count && tokens[i + span] != nil { span += 1 }
-                for k in stride(from: span, through: 1, by: -1) {
-                    guard let (keys, label) = Self.window(tokens[i..<(i + k)].map { $0! }[...]) else { continue }
-                    // Short bare numbers ("12", "2026") are too common in free text to be strong.
-                    guard keys.hadDocumentWord || keys.full.utf8.count >= 5 else { continue }
-                    var hits = engine.byFullKey.lookup(keys.full)
-                    if hits.isEmpty, let r = keys.runs { hits = engine.byFullKey.lookup(r) }
-                    guard !hits.isEmpty else { continue }
-                    // One spelling fitting several invoices names none of them for sure.
-                    let fits = hits.count > 1 ? " (also fits \(hits.count - 1) other invoice\(hits.count > 2 ? "s" : ""))" : ""
-                    for h in hits where seen.insert(h).inserted {
-                        strong.append(Named(invoice: h, how: "remittance text '\(label)'" + fits, ambiguous: hits.count > 1))
-                    }
-                    consumed = k
-                    break
-                }
-                i += consumed
-            }
-        }
-        if !strong.isEmpty { return (strong, []) }
-        // Pass 2, only when no full number was found: short numbers (`FAC 123`, or a bare number).
-        for tokens in tokenLists {
-            var i = 0
-            while i < tokens.count {
-                var consumed = 1
-                var span = 0
-                while span < 2 && i + span < tokens.count && tokens[i + span] != nil { span += 1 }
-                for k in stride(from: span, through: 1, by: -1) {
-                    guard let (keys, label) = Self.window(tokens[i..<(i + k)].map { $0! }[...]), let short = keys.shortDigits else { continue }
-                    var found = Array(engine.byShortKey.lookup(short))
-                    if !keys.hadDocumentWord && keys.full.utf8.count < 5 {
-                        for h in engine.byFullKey.lookup(keys.full) where !found.contains(h) { found.append(h) }
-                    }
-                    guard !found.isEmpty else { continue }
-                    weak.append(WeakName(token: label, hadDocumentWord: keys.hadDocumentWord, invoices: found))
-                    consumed = k
-                    break
-                }
-                i += consumed
-            }
-        }
-        return (strong, weak)
-    }
-
-    static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-
-    /// The keys of consecutive raw tokens read as one number, and the text they came from.
-    static func window(_ tokens: ArraySlice<ArraySlice<UInt8>>) -> (InvoiceNumberKeys.Keys, String)? {
-        guard tokens.contains(where: { $0.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) }) else { return nil }
-        var bytes: [UInt8] = []
-        for (n, t) in tokens.enumerated() {
-            if n > 0 { bytes.append(0x20) }
-            bytes += t
-        }
-        guard let keys = InvoiceNumberKeys.keys(of: bytes) else { return nil }
-        return (keys, String(decoding: bytes, as: UTF8.self))
     }
 
     /// A weak name is used only when it names exactly one open invoice in the payer's scope
@@ -299,7 +129,7 @@ struct ReconciliationRun {
     ///   independently (customer id, IBAN, name) as the invoices' customer, and is refused when
     ///   another open invoice of that customer has exactly the payment's amount (the reference
     ///   is then probably a typo).
-    mutating func settleNamed(_ p: UnmatchedPayment, _ payer: Payer, _ namedIn: [Named], rule: ReconciliationRule, weak: Bool) {
+    func settleNamed(_ p: UnmatchedPayment, _ payer: Payer, _ namedIn: [Named], rule: ReconciliationRule, weak: Bool) {
         let allNamed = namedIn
         let sameCurrency = allNamed.filter { engine.currencies[Int($0.invoice)] == p.currency }
         let ids = allNamed.map { engine.numbers[Int($0.invoice)] }
@@ -391,7 +221,7 @@ struct ReconciliationRun {
 
     // MARK: Rule 5: amounts for an identified payer
 
-    mutating func matchByAmount(_ p: UnmatchedPayment, _ payer: Payer, customer c: Int32, notes: [String]) {
+    func matchByAmount(_ p: UnmatchedPayment, _ payer: Payer, customer c: Int32, notes: [String]) {
         let amount = p.remainingAmount
         let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
         let exact = sameAmount(customer: c, currency: p.currency, amount: amount)
@@ -440,15 +270,14 @@ struct ReconciliationRun {
         guard c >= 0 else { return [] }
         let key = CustomerAmountKey(customer: c, currency: currency, amount: amount)
         var out: [Int32] = []
-        for i in engine.byCustomerAmount.lookup(key) + changedAmounts.lookup(key) where open[Int(i)] == amount && !out.contains(i) {
-            out.append(i)
-        }
+        for i in engine.byCustomerAmount.lookup(key) where open[Int(i)] == amount && !out.contains(i) { out.append(i) }
+        for i in changedAmounts.lookup(key) where open[Int(i)] == amount && !out.contains(i) { out.append(i) }
         return out.sorted { engine.ageOrder[Int($0)] < engine.ageOrder[Int($1)] }
     }
 
     // MARK: Rule 7: free credit notes
 
-    mutating func applyCredits() {
+    func applyCredits() {
         for note in engine.creditNotes where note.openAmount > 0 && engine.configuration.applyCreditOldestFirst.contains(note.customerId) {
             guard let c = engine.customerIndex[note.customerId] else { continue }
             var left = note.openAmount
@@ -466,21 +295,21 @@ struct ReconciliationRun {
 
     // MARK: Recording
 
-    mutating func record(_ i: Int32, _ amount: Int64) {
+    func record(_ i: Int32, _ amount: Int64) {
         open[Int(i)] -= amount
         if open[Int(i)] > 0 {
             changedAmounts.insert(CustomerAmountKey(customer: engine.invoiceCustomer[Int(i)], currency: engine.currencies[Int(i)], amount: open[Int(i)]), i)
         }
     }
 
-    mutating func allocate(_ p: UnmatchedPayment, _ i: Int32, _ amount: Int64, _ rule: ReconciliationRule, _ evidence: String) {
+    func allocate(_ p: UnmatchedPayment, _ i: Int32, _ amount: Int64, _ rule: ReconciliationRule, _ evidence: String) {
         record(i, amount)
         result.allocations.append(ReconciliationAllocation(source: .payment(id: p.paymentId), invoiceNumber: engine.numbers[Int(i)],
                                                            amount: amount, currency: p.currency, rule: rule, evidence: evidence))
     }
 
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
-    mutating func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
+    func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
         guard c >= 0 else { return }
         let iban: String? = !payer.iban.isEmpty && !engine.byIBAN.lookup(payer.iban).contains(c) ? payer.iban : nil
         let name: String? = !payer.name.isEmpty && !engine.byName.lookup(payer.name).contains(c) ? payer.name : nil
@@ -489,7 +318,7 @@ struct ReconciliationRun {
         }
     }
 
-    mutating func refuse(_ p: UnmatchedPayment, _ customer: Int32?, _ reason: String, _ candidates: [ReconciliationCandidate]) {
+    func refuse(_ p: UnmatchedPayment, _ customer: Int32?, _ reason: String, _ candidates: [ReconciliationCandidate]) {
         let id = customer.flatMap { $0 >= 0 ? engine.customerIds[Int($0)] : p.customerId }
         result.unmatched.append(UnmatchedOutcome(paymentId: p.paymentId, customerId: id, reason: reason, candidates: candidates))
     }
