@@ -39,25 +39,8 @@ import time
 
 import duckdb
 
-HEADERS = {
-    "customers_en": "customer_id,name,siren,vat_number,email,phone,address,postal_code,city,country,language,kind",
-    "documents_en": "invoice_number,customer_id,issue_date,due_date,delivery_date,currency,amount_excl_tax,tax,amount,type,original_invoice",
-    "payments_en": "payment_id,customer_id,date,amount,currency,reference,invoice_number,payer_name,payer_iban",
-    "customers_fr": "Code client;Raison sociale;SIREN;N° TVA intracom;E-mail;Téléphone;Adresse;Code postal;Ville;Pays;Langue;Type client",
-    "documents_fr": "N° facture;Code client;Raison sociale;Date;Échéance;Date livraison;Devise;Montant HT;TVA;Montant TTC;Type;Facture d'origine",
-    "payments_fr": "N° règlement;Code client;Date;Montant;Devise;Libellé;N° facture;Tireur;IBAN",
-}
-# Canonical column names given to each layout's columns, in file order.
-NAMES = {
-    "customers": ["customer_id", "name", "siren", "vat_number", "email", "phone", "address", "postal_code", "city",
-                  "country", "language", "kind"],
-    "documents_en": ["invoice_number", "customer_id", "issue_date", "due_date", "delivery_date", "currency",
-                     "amount_excl_tax", "tax", "amount", "type", "original_invoice"],
-    "documents_fr": ["invoice_number", "customer_id", "customer_name", "issue_date", "due_date", "delivery_date",
-                     "currency", "amount_excl_tax", "tax", "amount", "type", "original_invoice"],
-    "payments": ["payment_id", "customer_id", "date", "amount", "currency", "reference", "invoice_number",
-                 "payer_name", "payer_iban"],
-}
+from peer_layouts import COLUMNS, NAMES, detect
+
 
 # Blanks (ASCII whitespace, NBSP, narrow NBSP) and ,;:|() separate the tokens of a reference.
 TOKEN_PATTERN = "[ \\t\\r\\n\\f\\v\\x{00A0}\\x{202F},;:|()]+"
@@ -95,19 +78,6 @@ CREATE TABLE documents (number VARCHAR, customer_id VARCHAR, customer_name VARCH
 CREATE TABLE payments (payment_id VARCHAR, customer_id VARCHAR, date DATE, amount BIGINT, currency VARCHAR,
                        reference VARCHAR, column_invoice VARCHAR);
 """
-
-
-def detect(path: str) -> str | None:
-    with open(path, "rb") as f:
-        first = f.readline()
-    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
-    for layout, header in HEADERS.items():
-        try:
-            if first.decode("cp1252" if layout.endswith("_fr") else "utf-8") == header:
-                return layout
-        except UnicodeDecodeError:
-            pass
-    return None
 
 
 def sql_string(s: str) -> str:
@@ -282,8 +252,6 @@ SELECT coalesce(string_agg(
 FROM rows WHERE total <> 0 OR credit <> 0
 """
 
-COLUMNS = ["customer_id", "customer_name", "currency", "not_due", "d1_30", "d31_60", "d61_90", "d91_120", "d121_plus",
-           "total", "disputed", "litigation", "unapplied_credit", "net_balance"]
 
 
 def aged_balance(inbox: str, as_of: dt.date, dialect: str, threads: int | None = None, verbose: bool = False) -> tuple[bytes, int]:

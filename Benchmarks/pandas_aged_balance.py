@@ -48,25 +48,8 @@ import time
 import numpy as np
 import pandas as pd
 
-HEADERS = {
-    "customers_en": "customer_id,name,siren,vat_number,email,phone,address,postal_code,city,country,language,kind",
-    "documents_en": "invoice_number,customer_id,issue_date,due_date,delivery_date,currency,amount_excl_tax,tax,amount,type,original_invoice",
-    "payments_en": "payment_id,customer_id,date,amount,currency,reference,invoice_number,payer_name,payer_iban",
-    "customers_fr": "Code client;Raison sociale;SIREN;N° TVA intracom;E-mail;Téléphone;Adresse;Code postal;Ville;Pays;Langue;Type client",
-    "documents_fr": "N° facture;Code client;Raison sociale;Date;Échéance;Date livraison;Devise;Montant HT;TVA;Montant TTC;Type;Facture d'origine",
-    "payments_fr": "N° règlement;Code client;Date;Montant;Devise;Libellé;N° facture;Tireur;IBAN",
-}
-# Canonical column names given to each layout's columns, in file order.
-NAMES = {
-    "customers": ["customer_id", "name", "siren", "vat_number", "email", "phone", "address", "postal_code", "city",
-                  "country", "language", "kind"],
-    "documents_en": ["invoice_number", "customer_id", "issue_date", "due_date", "delivery_date", "currency",
-                     "amount_excl_tax", "tax", "amount", "type", "original_invoice"],
-    "documents_fr": ["invoice_number", "customer_id", "customer_name", "issue_date", "due_date", "delivery_date",
-                     "currency", "amount_excl_tax", "tax", "amount", "type", "original_invoice"],
-    "payments": ["payment_id", "customer_id", "date", "amount", "currency", "reference", "invoice_number",
-                 "payer_name", "payer_iban"],
-}
+from peer_layouts import COLUMNS, NAMES, detect
+
 # The columns the job uses; read_csv skips the others.
 USED = {
     "customers": ["customer_id", "name"],
@@ -88,25 +71,10 @@ CURRENCY_DECIMALS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "XOF": 0,
 # Bucket upper bounds in days past due: <=0 not due, 1-30, 31-60, 61-90, 91-120, >120.
 BUCKET_BOUNDS = np.array([0, 30, 60, 90, 120])
 
-COLUMNS = ["customer_id", "customer_name", "currency", "not_due", "d1_30", "d31_60", "d61_90", "d91_120", "d121_plus",
-           "total", "disputed", "litigation", "unapplied_credit", "net_balance"]
 
 
 class InputError(Exception):
     pass
-
-
-def detect(path: str) -> str | None:
-    with open(path, "rb") as f:
-        first = f.readline()
-    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
-    for layout, header in HEADERS.items():
-        try:
-            if first.decode("cp1252" if layout.endswith("_fr") else "utf-8") == header:
-                return layout
-        except UnicodeDecodeError:
-            pass
-    return None
 
 
 def fail_at(name: str, mask: pd.Series, what: str, values: pd.Series) -> None:
