@@ -39,7 +39,7 @@ import time
 
 import duckdb
 
-from peer_layouts import COLUMNS, NAMES, detect
+from peer_layouts import COLUMNS, NAMES, detect, write_result
 
 
 # Blanks (ASCII whitespace, NBSP, narrow NBSP) and ,;:|() separate the tokens of a reference.
@@ -301,10 +301,7 @@ def main(argv=None) -> int:
     ap.add_argument("--verbose", action="store_true", help="print stage timings on stderr")
     args = ap.parse_args(argv)
     data, count = aged_balance(args.inbox, args.as_of, args.dialect, args.threads, args.verbose)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "wb") as f:
-        f.write(data)
-    print(f"{count} rows -> {args.out}")
+    write_result(args.out, data, count)
     return 0
 
 

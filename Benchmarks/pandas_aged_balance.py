@@ -48,7 +48,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from peer_layouts import COLUMNS, NAMES, detect
+from peer_layouts import COLUMNS, NAMES, detect, write_result
 
 # The columns the job uses; read_csv skips the others.
 USED = {
@@ -361,10 +361,7 @@ def main(argv=None) -> int:
     except InputError as e:
         print(f"pandas_aged_balance: {e}", file=sys.stderr)
         return 2
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "wb") as f:
-        f.write(data)
-    print(f"{count} rows -> {args.out}")
+    write_result(args.out, data, count)
     return 0
 
 

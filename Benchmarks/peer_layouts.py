@@ -7,6 +7,8 @@ canonical names given to its columns, and the output's columns.
 """
 from __future__ import annotations
 
+import os
+
 HEADERS = {
     "customers_en": "customer_id,name,siren,vat_number,email,phone,address,postal_code,city,country,language,kind",
     "documents_en": "invoice_number,customer_id,issue_date,due_date,delivery_date,currency,amount_excl_tax,tax,amount,type,original_invoice",
@@ -42,3 +44,11 @@ def detect(path: str) -> str | None:
         except UnicodeDecodeError:
             pass
     return None
+
+
+def write_result(out: str, data: bytes, count: int) -> None:
+    """Writes a peer's aged balance to `out` (its folder created) and says how many rows."""
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "wb") as f:
+        f.write(data)
+    print(f"{count} rows -> {out}")
