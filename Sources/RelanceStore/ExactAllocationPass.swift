@@ -195,40 +195,11 @@ final class ExactAllocationPass {
             if large { try PhaseLog.measure("preload invoices") { try preloadInvoices() } }
             return candidates
         }
-        let reading = CandidateRead(storePath: storePath, startedEmpty: startedEmpty)
+        let reading = SecondConnectionRead(storePath: storePath, label: "load candidate payments") { [startedEmpty] db in
+            try ExactAllocationPass.loadCandidatePayments(db, startedEmpty: startedEmpty)
+        }
         try PhaseLog.measure("preload invoices") { try preloadInvoices() }
         return try PhaseLog.measure("wait for candidate payments") { try reading.wait() }
-    }
-
-    /// The candidate payments read on their own thread and connection.
-    private final class CandidateRead: @unchecked Sendable {
-        private var result: Result<[Candidate], any Error>?
-        private let done = DispatchSemaphore(value: 0)
-
-        init(storePath: String, startedEmpty: Bool) {
-            let thread = Thread { [self] in
-                result = Result {
-                    var config = Configuration()
-                    config.readonly = true
-                    config.label = "relance.store.reader"
-                    let reader = try DatabaseQueue(path: storePath, configuration: config)
-                    return try reader.read { db in
-                        try PhaseLog.measure("load candidate payments (reader thread)") {
-                            try ExactAllocationPass.loadCandidatePayments(db, startedEmpty: startedEmpty)
-                        }
-                    }
-                }
-                done.signal()
-            }
-            thread.start()
-        }
-
-        /// Ordered by the semaphore: `result` is written before the signal, read after the wait.
-        func wait() throws -> [Candidate] {
-            done.wait()
-            guard let result else { preconditionFailure("a read signalled without a result") }
-            return try result.get()
-        }
     }
 
     static func loadCandidatePayments(_ db: Database, startedEmpty: Bool) throws -> [Candidate] {
