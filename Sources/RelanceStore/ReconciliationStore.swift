@@ -104,10 +104,18 @@ extension Store {
             let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -131072
             try db.execute(sql: "PRAGMA cache_size = -524288")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(previousCache)") }
-            try Self.applyReversals(db, asOf: asOf, at: timestamp, actor: actor, record: &record)
-            let loaded = try ReconciliationSnapshotLoader(db: db, asOf: asOf).load()
-            let result = try engine(loaded.snapshot)
-            try Self.recordResult(result, snapshot: loaded.snapshot, ids: loaded.ids, db: db, at: timestamp, record: &record)
+            let changesBefore = db.totalChangesCount
+            try PhaseLog.measure("reconcile: reversals") {
+                try Self.applyReversals(db, asOf: asOf, at: timestamp, actor: actor, record: &record)
+            }
+            // A second connection sees the last commit: the same snapshot only while this
+            // transaction has written nothing (no reversal applied).
+            let loader = ReconciliationSnapshotLoader(db: db, asOf: asOf, storePath: db.totalChangesCount == changesBefore ? path : nil)
+            let loaded = try PhaseLog.measure("reconcile: inputs read") { try loader.load() }
+            let result = try PhaseLog.measure("reconcile: engine") { try engine(loaded.snapshot) }
+            try PhaseLog.measure("reconcile: results recorded") {
+                try Self.recordResult(result, snapshot: loaded.snapshot, ids: loaded.ids, db: db, at: timestamp, record: &record)
+            }
             if record.allocationsAdded > 0 || record.reversalsApplied > 0 || record.writeOffsProposed > 0 || record.paymentsIdentified > 0 {
                 var detail = JSONText()
                 detail.add("as_of", asOf.description)
@@ -191,6 +199,13 @@ extension Store {
                                      created_at, source_file_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
             """)
+        // A bulk append (the first run on a large history, a big bank file) builds the
+        // allocations' indexes again after the rows are in, which is cheaper than inserting each
+        // row into three B-trees at random places once the new rows are at least half of those
+        // already there (measured at 1M invoices: 2.8 s inserting 508k rows into the indexed
+        // table, 1.6 s appending them and building the indexes of 771k rows).
+        let rebuildIndexes = result.allocations.count >= 1024 && result.allocations.count >= ids.allocationRows / 2
+        let indexes = rebuildIndexes ? try SecondaryIndexes.drop(db, table: "allocations") : []
         // Per payment of the snapshot (by position): 1 = allocated, 2 = identified.
         var touched = [UInt8](repeating: 0, count: snapshot.payments.count)
         var appliedNotes = Set<Int64>()
@@ -202,15 +217,20 @@ extension Store {
             touched[Int(k)] |= 2
             identified.append((ids.paymentRowids[Int(k)], customer))
         }
-        for a in result.allocations {
-            guard a.amount > 0, let invoice = ids.invoiceByNumber[a.invoiceNumber] else {
+        var positions = SnapshotPositions(snapshot)
+        let hints = result.positions
+        let inserting = PhaseLog.start("reconcile: allocation rows")
+        for (n, a) in result.allocations.enumerated() {
+            guard a.amount > 0, let invoice = positions.invoice(a.invoiceNumber, hint: hints.allocationInvoices, n) else {
                 throw StoreError.invariant("reconciliation allocated to \(a.invoiceNumber), which it was not given")
             }
             let invoiceRowid = ids.invoiceRowids[Int(invoice)]
             insert.bind(1, invoiceRowid)
             switch a.source {
             case let .payment(ref):
-                guard let k = ids.paymentByRef[ref] else { throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given") }
+                guard let k = positions.payment(ref, hint: hints.allocationPayments, n) else {
+                    throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given")
+                }
                 insert.bind(2, ids.paymentRowids[Int(k)])
                 insert.bindNull(3)
                 touched[Int(k)] |= 1
@@ -232,8 +252,11 @@ extension Store {
             if overflow { throw StoreError.overflow("allocated amount in \(a.currency)") }
             record.amounts[a.currency] = sum
         }
-        for c in result.unappliedCredits {
-            if let k = ids.paymentByRef[c.paymentId], snapshot.payments[Int(k)].customerId == nil { identify(k, c.customerId) }
+        inserting.end()
+        try PhaseLog.measure("reconcile: allocation indexes") { try SecondaryIndexes.create(db, indexes) }
+        let identifying = PhaseLog.start("reconcile: payers identified")
+        for (n, c) in result.unappliedCredits.enumerated() {
+            if let k = positions.payment(c.paymentId, hint: hints.creditPayments, n), snapshot.payments[Int(k)].customerId == nil { identify(k, c.customerId) }
         }
         let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
         identified.sort { $0.rowid < $1.rowid }
@@ -243,12 +266,14 @@ extension Store {
             try setCustomer.execute()
             if db.changesCount > 0 { record.paymentsIdentified += 1 }
         }
+        identifying.end()
         let propose = try RawStatement(db, """
             INSERT OR IGNORE INTO writeoff_proposals (payment_id, invoice_id, amount, currency, reason, proposed_at)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
-        for w in result.writeOffProposals {
-            guard let k = ids.paymentByRef[w.paymentId], let invoice = ids.invoiceByNumber[w.invoiceNumber], w.amount > 0 else { continue }
+        for (n, w) in result.writeOffProposals.enumerated() {
+            guard let k = positions.payment(w.paymentId, hint: hints.writeOffPayments, n),
+                  let invoice = positions.invoice(w.invoiceNumber, hint: hints.writeOffInvoices, n), w.amount > 0 else { continue }
             propose.bind(1, ids.paymentRowids[Int(k)])
             propose.bind(2, ids.invoiceRowids[Int(invoice)])
             propose.bind(3, w.amount)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 import RelanceCore
@@ -323,6 +324,85 @@ struct ReconciliationLoaderTests {
         #expect(ours.map { Array($0.utf8) } == sqliteOrder.map { Array($0.utf8) })
         // Canonically equivalent but different bytes: two rows for SQLite, two here.
         #expect(ours.contains("é") && ours.contains { Array($0.utf8) == Array("e\u{301}".utf8) })
+    }
+
+    @Test func byteSortKeysOrderLongTextsWithACommonPrefixAndDatesFirst() throws {
+        // The first 32 bytes decide most comparisons; these share 16 or 32 of them, or are prefixes of each other.
+        let refs = ["VIREMENT-SEPA-20250210-0002", "VIREMENT-SEPA-20250210-0001", "VIREMENT-SEPA-2025", "VIREMENT-SEPA-202",
+                    "VIREMENT-SEPA-20250210-0001é", "VIREMENT-SEPA-20250210-0001e", "A", "", "a",
+                    "FR7630006000011234567890189 SEPA X", "FR7630006000011234567890189 SEPA", "FR7630006000011234567890189 SEPA-",
+                    "FR7630006000011234567890189 SEPB", "FR7630006000011234567890189 SEP\u{e9}"]
+        let rows: [(Int64, String)] = refs.enumerated().map { (Int64($0.offset % 3), $0.element) }
+        let queue = try DatabaseQueue()
+        let sqliteOrder = try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (d INTEGER, s TEXT)")
+            for r in rows { try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [r.0, r.1]) }
+            return try Row.fetchAll(db, sql: "SELECT d, s FROM t ORDER BY d, s").map { "\($0[0] as Int64) \($0[1] as String)" }
+        }
+        let ours = ByteSortKey.order(rows).map { "\(rows[$0].0) \(rows[$0].1)" }
+        #expect(ours == sqliteOrder)
+        let pairs = (refs + refs).map { ($0, "C") }
+        #expect(ReconciliationSnapshotLoader.distinctSorted(pairs).count == refs.count)
+    }
+
+    @Test func aSecondConnectionReadsThePaymentsOfTheSameSnapshot() throws {
+        let path = StoreMigrationTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent) }
+        let store = try Store(path: path)
+        try T.ingest(store, T.batch(customers: ReconciliationStoreTests.customers(), documents: [
+            T.invoice("F-1", amount: 1_000), T.invoice("F-2", amount: 2_000), T.invoice("F-3", customer: "C2", amount: 500),
+            T.creditNote("AV-1", amount: 300, original: nil),
+        ]), file: "invoices.csv")
+        try T.ingest(store, T.batch(payments: [
+            ReconciliationStoreTests.bankPayment("BNK-2", amount: 1_400, reference: "F-1", name: "Boulangerie Martin", iban: "FR7630006000011234567890189"),
+            ReconciliationStoreTests.bankPayment("BNK-1", amount: 2_000, reference: "virement", iban: "FR7630006000011234567890189"),
+            ReconciliationStoreTests.bankPayment("BNK-0", amount: 100, date: "2025-02-11", reference: "merci"),
+            ReconciliationStoreTests.bankPayment("BNK-3", amount: -50, reference: "rejet"),
+        ]), file: "bank.csv")
+        _ = try store.applyExactAllocations(at: "2025-03-01T10:00:00Z")
+        func load(_ storePath: String?) throws -> (ReconciliationSnapshot, ReconciliationSnapshotLoader.Ids) {
+            try store.queue.write { db in
+                try ReconciliationSnapshotLoader(db: db, asOf: ReconciliationStoreTests.asOf, storePath: storePath, secondConnectionFrom: 0).load()
+            }
+        }
+        let (one, oneIds) = try load(nil)
+        let (two, twoIds) = try load(path)
+        #expect(one.payments.map(\.paymentId) == ["BNK-1", "BNK-2", "BNK-0"], "by date, then reference")
+        #expect(one.payments.map(\.remainingAmount) == [2_000, 400, 100], "BNK-2 less what the exact rule gave F-1")
+        #expect(one.knowledge.ibans.map(\.customerId) == ["C1"], "learnt from the exact allocation of BNK-2")
+        #expect(one.pendingReturns.map(\.paymentId) == ["BNK-3"])
+        #expect(two.payments == one.payments && two.pendingReturns == one.pendingReturns && two.knowledge == one.knowledge)
+        #expect(two.invoices == one.invoices && two.creditNotes == one.creditNotes && two.customers == one.customers)
+        #expect(twoIds.paymentRowids == oneIds.paymentRowids && twoIds.invoiceRowids == oneIds.invoiceRowids)
+        #expect(oneIds.allocationRows == 1)
+    }
+
+    @Test func positionsReportedByTheEngineAreCheckedAgainstTheNames() throws {
+        var snapshot = ReconciliationSnapshot(invoices: [], creditNotes: [], customers: [], knowledge: PayerKnowledge(), payments: [], pendingReturns: [])
+        snapshot.invoices = ["F-1", "F-2", "F-3"].map { OpenInvoice(number: $0, customerId: "C1", currency: Currency("EUR")!, openAmount: 100, issueDate: T.day("2025-01-01")) }
+        snapshot.payments = ["P-1", "P-2"].map { UnmatchedPayment(paymentId: $0, date: T.day("2025-02-01"), remainingAmount: 100, currency: Currency("EUR")!) }
+        var positions = SnapshotPositions(snapshot)
+        #expect(positions.invoice("F-2", hint: [1], 0) == 1)
+        #expect(positions.invoice("F-3", hint: [1], 0) == 2, "a position naming another invoice is not used")
+        #expect(positions.invoice("F-1", hint: [], 0) == 0, "no position: looked up by number")
+        #expect(positions.invoice("F-9", hint: [7], 0) == nil)
+        #expect(positions.payment("P-2", hint: [-1], 0) == 1)
+        #expect(positions.payment("P-1", hint: [0], 0) == 0)
+    }
+
+    @Test func aBulkRunBuildsTheAllocationIndexesAgain() throws {
+        let store = try Store.inMemory()
+        let n = 1_100
+        try T.ingest(store, T.batch(customers: ReconciliationStoreTests.customers(),
+                                    documents: (1...n).map { T.invoice(String(format: "2025-%06d", $0), amount: 1_000) }), file: "invoices.csv")
+        try T.ingest(store, T.batch(payments: (1...n).map {
+            ReconciliationStoreTests.bankPayment(String(format: "BNK-%05d", $0), amount: 1_000, reference: String(format: "Facture 2025/%06d", $0))
+        }), file: "bank.csv")
+        let run = try ReconciliationStoreTests.reconcile(store)
+        #expect(run.record.allocationsAdded == n)
+        #expect(try T.scalar(store, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'allocations' AND sql IS NOT NULL") == 3)
+        #expect(try T.scalar(store, "SELECT COUNT(*) FROM allocations INDEXED BY allocations_payment WHERE payment_id IS NOT NULL") == Int64(n))
+        #expect(try T.scalar(store, "SELECT COUNT(*) FROM payments WHERE customer_id = 'C1'") == Int64(n))
     }
 
     @Test func rowidTableFallsBackToADictionaryForSparseRowids() throws {

@@ -196,7 +196,8 @@ public struct Reconciler: Sendable {
         let ids = payments.map(\.paymentId)
         func precedes(_ a: Int, _ b: Int) -> Bool { dates[a] != dates[b] ? dates[a] < dates[b] : ids[a] < ids[b] }
         let inOrder = payments.indices.dropFirst().allSatisfy { !precedes($0, $0 - 1) }
-        let ordered = inOrder ? payments : payments.indices.sorted(by: precedes).map { payments[$0] }
+        let order: [Int]? = inOrder ? nil : payments.indices.sorted(by: precedes)
+        let ordered = order.map { $0.map { payments[$0] } } ?? payments
         // Two threads: while the run decides block k (in order, on this thread), a helper
         // reads block k + 1. Reading is a pure function of the payment and the invoices, so
         // the result is the same as deciding everything on one thread.
@@ -215,7 +216,10 @@ public struct Reconciler: Sendable {
                     handoff.put(ordered[end..<nextEnd].map { $0.remainingAmount > 0 ? reader.read($0) : nil })
                 }
             }
-            for k in start..<end { run.process(ordered[k], current.isEmpty ? nil : current[k - start]) }
+            for k in start..<end {
+                run.paymentPosition = Int32(truncatingIfNeeded: order?[k] ?? k)
+                run.process(ordered[k], current.isEmpty ? nil : current[k - start])
+            }
             reading.wait()
             current = handoff.take() ?? []
             start = end

@@ -117,6 +117,26 @@ public struct ReconciliationResult: Sendable, Equatable {
     public var writeOffProposals: [WriteOffProposal] = []
     public var unappliedCredits: [UnappliedCredit] = []
     public var learnedPayers: [LearnedPayer] = []
+    /// Where the engine found what it decided on, so that the store records a million
+    /// decisions without looking each number up again.
+    public var positions = InputPositions()
 
     public init() {}
+}
+
+/// Positions in the engine's inputs of what a `ReconciliationResult` names, parallel to its
+/// arrays: the invoice in the `invoices` given to `Reconciler.init`, the payment in the
+/// `payments` given to `reconcile`; -1 where there is none (a credit note's allocation). A hint
+/// that whoever uses it checks against the names (which stay the result's meaning): not part of
+/// the result's equality.
+public struct InputPositions: Sendable, Equatable {
+    public var allocationInvoices: [Int32] = []
+    public var allocationPayments: [Int32] = []
+    public var writeOffInvoices: [Int32] = []
+    public var writeOffPayments: [Int32] = []
+    public var creditPayments: [Int32] = []
+
+    public init() {}
+
+    public static func == (_: InputPositions, _: InputPositions) -> Bool { true }
 }

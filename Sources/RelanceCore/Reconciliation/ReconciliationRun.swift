@@ -12,6 +12,8 @@ final class ReconciliationRun {
     var result = ReconciliationResult()
     /// Reads payments when they are not read ahead (`Reconciler.reconcile`).
     var reader: PaymentReader
+    /// Position of the payment being decided in the payments given to `Reconciler.reconcile`.
+    var paymentPosition: Int32 = -1
 
     init(engine: Reconciler) {
         self.engine = engine
@@ -196,6 +198,7 @@ final class ReconciliationRun {
         if amount > sum {
             for (k, n) in named.enumerated() { allocate(p, n.invoice, opens[k], rule, evidenceBase + "; overpayment, remainder left as credit") }
             result.unappliedCredits.append(UnappliedCredit(paymentId: p.paymentId, customerId: engine.customerIds[Int(c)], amount: amount - sum, currency: p.currency))
+            result.positions.creditPayments.append(paymentPosition)
             learn(p, payer, c)
             return
         }
@@ -214,6 +217,8 @@ final class ReconciliationRun {
                 let gap = opens[k] - takes[k]
                 result.writeOffProposals.append(WriteOffProposal(paymentId: p.paymentId, invoiceNumber: engine.numbers[Int(n.invoice)], amount: gap, currency: p.currency,
                                                                  reason: "short payment of \(money(gap, p.currency)) within the write-off tolerance (bank fees, rounding, discount)"))
+                result.positions.writeOffInvoices.append(n.invoice)
+                result.positions.writeOffPayments.append(paymentPosition)
             }
         }
         learn(p, payer, c)
@@ -289,6 +294,8 @@ final class ReconciliationRun {
                     source: .creditNote(number: note.number), invoiceNumber: engine.numbers[Int(i)], amount: take, currency: note.currency,
                     rule: .customerCreditOldestFirst,
                     evidence: "credit note \(note.number) without original invoice, applied to the oldest open invoice (customer setting)"))
+                result.positions.allocationInvoices.append(i)
+                result.positions.allocationPayments.append(-1)
             }
         }
     }
@@ -306,6 +313,8 @@ final class ReconciliationRun {
         record(i, amount)
         result.allocations.append(ReconciliationAllocation(source: .payment(id: p.paymentId), invoiceNumber: engine.numbers[Int(i)],
                                                            amount: amount, currency: p.currency, rule: rule, evidence: evidence))
+        result.positions.allocationInvoices.append(i)
+        result.positions.allocationPayments.append(paymentPosition)
     }
 
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
