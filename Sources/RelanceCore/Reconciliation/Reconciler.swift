@@ -68,10 +68,11 @@ public struct Reconciler: Sendable {
         }
         for c in customers { _ = customer(c.id) }
 
-        // The number keys (the largest tables) are built on a second thread meanwhile.
-        let keyIndexes = ThreadHandoff<(full: PackedKeyIndex, short: PackedKeyIndex)>()
+        // The tables that need no customer position (number keys, payment references, amounts
+        // for unknown payers) are built on a second thread meanwhile.
+        let keyIndexes = ThreadHandoff<CustomerFreeIndexes>()
         let building = DispatchGroup()
-        DispatchQueue.global().async(group: building) { keyIndexes.put(Self.numberIndexes(invoices)) }
+        DispatchQueue.global().async(group: building) { keyIndexes.put(Self.customerFreeIndexes(invoices)) }
 
         var numbers: [String] = []
         var invoiceCustomer: [Int32] = []
@@ -83,9 +84,7 @@ public struct Reconciler: Sendable {
         currencies.reserveCapacity(invoices.count)
         initialOpen.reserveCapacity(invoices.count)
         dueDates.reserveCapacity(invoices.count)
-        var byPaymentReference = ReconciliationIndex<String>()
         var byCustomerAmount = ReconciliationIndex<CustomerAmountKey>(capacity: invoices.count)
-        var byAmount = ReconciliationIndex<AmountKey>(capacity: invoices.count)
         for (i, inv) in invoices.enumerated() {
             let item = Int32(i)
             let c = customer(inv.customerId)
@@ -94,12 +93,8 @@ public struct Reconciler: Sendable {
             currencies.append(inv.currency)
             initialOpen.append(inv.openAmount)
             dueDates.append(inv.dueDate ?? inv.issueDate)
-            if let ref = inv.paymentReference, let compact = CreditorReference.compact(ref), !compact.isEmpty {
-                byPaymentReference.insert(compact, item)
-            }
             if inv.openAmount > 0 {
                 byCustomerAmount.insert(CustomerAmountKey(customer: c, currency: inv.currency, amount: inv.openAmount), item)
-                byAmount.insert(AmountKey(currency: inv.currency, amount: inv.openAmount), item)
             }
         }
         // Oldest first: due date, issue date (packed into one integer), then number.
@@ -151,9 +146,9 @@ public struct Reconciler: Sendable {
         guard let keys = keyIndexes.take() else { preconditionFailure("the number index thread handed nothing over") }
         self.byFullKey = keys.full
         self.byShortKey = keys.short
-        self.byPaymentReference = byPaymentReference
+        self.byPaymentReference = keys.paymentReference
         self.byCustomerAmount = byCustomerAmount
-        self.byAmount = byAmount
+        self.byAmount = keys.amount
         self.byIBAN = byIBAN
         self.byName = byName
         self.creditNotes = creditNotes.sorted { ($0.issueDate, $0.number) < ($1.issueDate, $1.number) }
@@ -161,6 +156,28 @@ public struct Reconciler: Sendable {
             guard let c = CreditorReference.compact(p.prefix) else { return nil }
             return (c, p.digits)
         }
+    }
+
+    /// The indexes built without customer positions.
+    struct CustomerFreeIndexes: Sendable {
+        var full: PackedKeyIndex
+        var short: PackedKeyIndex
+        var paymentReference: ReconciliationIndex<String>
+        var amount: ReconciliationIndex<AmountKey>
+    }
+
+    static func customerFreeIndexes(_ invoices: [OpenInvoice]) -> CustomerFreeIndexes {
+        let (full, short) = numberIndexes(invoices)
+        var byPaymentReference = ReconciliationIndex<String>()
+        var byAmount = ReconciliationIndex<AmountKey>(capacity: invoices.count)
+        for (i, inv) in invoices.enumerated() {
+            let item = Int32(i)
+            if let ref = inv.paymentReference, let compact = CreditorReference.compact(ref), !compact.isEmpty {
+                byPaymentReference.insert(compact, item)
+            }
+            if inv.openAmount > 0 { byAmount.insert(AmountKey(currency: inv.currency, amount: inv.openAmount), item) }
+        }
+        return CustomerFreeIndexes(full: full, short: short, paymentReference: byPaymentReference, amount: byAmount)
     }
 
     /// The full/run keys and the short keys of every invoice number (`InvoiceNumberKeys`).
