@@ -133,13 +133,17 @@ final class ReconciliationRun {
     ///   is then probably a typo).
     func settleNamed(_ p: UnmatchedPayment, _ payer: Payer, _ namedIn: [Named], rule: ReconciliationRule, weak: Bool) {
         let allNamed = namedIn
-        let sameCurrency = allNamed.filter { engine.currencies[Int($0.invoice)] == p.currency }
-        let ids = allNamed.map { engine.numbers[Int($0.invoice)] }
+        let sameCurrency = allNamed.allSatisfy({ engine.currencies[Int($0.invoice)] == p.currency })
+            ? allNamed : allNamed.filter { engine.currencies[Int($0.invoice)] == p.currency }
+        // For the messages only: built when one is written.
+        var ids: [String] { allNamed.map { engine.numbers[Int($0.invoice)] } }
         guard !sameCurrency.isEmpty else {
             refuse(p, payer.customer, "named invoice \(ids.joined(separator: ", ")) is in another currency", candidates(p, payer, named: allNamed.map(\.invoice)))
             return
         }
-        let customers = Set(sameCurrency.map { engine.invoiceCustomer[Int($0.invoice)] })
+        let firstCustomer = engine.invoiceCustomer[Int(sameCurrency[0].invoice)]
+        let customerCount = sameCurrency.allSatisfy({ engine.invoiceCustomer[Int($0.invoice)] == firstCustomer })
+            ? 1 : Set(sameCurrency.map { engine.invoiceCustomer[Int($0.invoice)] }).count
         if let c = payer.customer {
             let foreign = sameCurrency.filter { engine.invoiceCustomer[Int($0.invoice)] != c }
             if !foreign.isEmpty {
@@ -149,8 +153,8 @@ final class ReconciliationRun {
                        candidates(p, payer, named: allNamed.map(\.invoice)))
                 return
             }
-        } else if customers.count > 1 {
-            refuse(p, nil, "reference names invoices of \(customers.count) customers: \(ids.prefix(4).joined(separator: ", "))", candidates(p, payer, named: allNamed.map(\.invoice)))
+        } else if customerCount > 1 {
+            refuse(p, nil, "reference names invoices of \(customerCount) customers: \(ids.prefix(4).joined(separator: ", "))", candidates(p, payer, named: allNamed.map(\.invoice)))
             return
         }
         let c = engine.invoiceCustomer[Int(sameCurrency[0].invoice)]
@@ -158,7 +162,7 @@ final class ReconciliationRun {
             refuse(p, c, "\(a.how): one spelling, several invoices of the same customer", candidates(p, payer, named: allNamed.map(\.invoice)))
             return
         }
-        let named = sameCurrency.filter { open[Int($0.invoice)] > 0 }
+        let named = sameCurrency.allSatisfy({ open[Int($0.invoice)] > 0 }) ? sameCurrency : sameCurrency.filter { open[Int($0.invoice)] > 0 }
         guard !named.isEmpty else {
             refuse(p, c, "named invoice \(ids.joined(separator: ", ")) is already settled: the payment stays as customer credit (duplicate?)", [])
             return
