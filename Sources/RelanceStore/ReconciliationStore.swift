@@ -194,11 +194,6 @@ extension Store {
 
     private static func recordResult(_ result: ReconciliationResult, snapshot: ReconciliationSnapshot, ids: ReconciliationSnapshotLoader.Ids,
                                      db: Database, at timestamp: String, record: inout ReconciliationRecord) throws {
-        let insert = try RawStatement(db, """
-            INSERT INTO allocations (invoice_id, payment_id, credit_note_id, amount, currency, rule, evidence, confirmed_by,
-                                     created_at, source_file_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
-            """)
         // A bulk append (the first run on a large history, a big bank file) builds the
         // allocations' indexes again after the rows are in, which is cheaper than inserting each
         // row into three B-trees at random places once the new rows are at least half of those
@@ -220,38 +215,35 @@ extension Store {
         var positions = SnapshotPositions(snapshot)
         let hints = result.positions
         let inserting = PhaseLog.start("reconcile: allocation rows")
+        // Every allocation is checked before any row is written: its invoice, payment or credit
+        // note must be one the engine was given.
+        var rows: [AllocationRow] = []
+        rows.reserveCapacity(result.allocations.count)
         for (n, a) in result.allocations.enumerated() {
             guard a.amount > 0, let invoice = positions.invoice(a.invoiceNumber, hint: hints.allocationInvoices, n) else {
                 throw StoreError.invariant("reconciliation allocated to \(a.invoiceNumber), which it was not given")
             }
-            let invoiceRowid = ids.invoiceRowids[Int(invoice)]
-            insert.bind(1, invoiceRowid)
+            var row = AllocationRow(invoice: ids.invoiceRowids[Int(invoice)], payment: nil, creditNote: nil)
             switch a.source {
             case let .payment(ref):
                 guard let k = positions.payment(ref, hint: hints.allocationPayments, n) else {
                     throw StoreError.invariant("reconciliation allocated payment \(ref), which it was not given")
                 }
-                insert.bind(2, ids.paymentRowids[Int(k)])
-                insert.bindNull(3)
+                row.payment = ids.paymentRowids[Int(k)]
                 touched[Int(k)] |= 1
                 if snapshot.payments[Int(k)].customerId == nil { identify(k, snapshot.invoices[Int(invoice)].customerId) }
             case let .creditNote(number):
                 guard let n = ids.creditNotes[number] else { throw StoreError.invariant("reconciliation applied credit note \(number), which it was not given") }
-                insert.bindNull(2)
-                insert.bind(3, n)
+                row.creditNote = n
                 appliedNotes.insert(n)
             }
-            insert.bind(4, a.amount)
-            insert.bind(5, a.currency)
-            insert.bind(6, a.rule.rawValue)
-            insert.bind(7, a.evidence)
-            insert.bind(8, timestamp)
-            try insert.execute()
+            rows.append(row)
             record.allocationsAdded += 1
             let (sum, overflow) = record.amounts[a.currency, default: 0].addingReportingOverflow(a.amount)
             if overflow { throw StoreError.overflow("allocated amount in \(a.currency)") }
             record.amounts[a.currency] = sum
         }
+        try insertAllocations(rows, result.allocations, db: db, at: timestamp)
         inserting.end()
         try PhaseLog.measure("reconcile: allocation indexes") { try SecondaryIndexes.create(db, indexes) }
         let identifying = PhaseLog.start("reconcile: payers identified")
@@ -285,6 +277,53 @@ extension Store {
         }
         record.paymentsAllocated = touched.reduce(0) { $0 + Int($1 & 1) }
         record.creditNotesApplied = appliedNotes.count
+    }
+
+    /// Database ids of one allocation row to write.
+    private struct AllocationRow {
+        var invoice: Int64
+        var payment: Int64?
+        var creditNote: Int64?
+    }
+
+    /// Rows written this many at a time (one statement step for all of them): the per-step
+    /// cost of SQLite's virtual machine was as large as the row's own at half a million rows.
+    private static let allocationRowsPerStatement = 16
+
+    private static func insertAllocations(_ rows: [AllocationRow], _ allocations: [ReconciliationAllocation], db: Database,
+                                          at timestamp: String) throws {
+        let columns = "(invoice_id, payment_id, credit_note_id, amount, currency, rule, evidence, confirmed_by, created_at, source_file_id)"
+        let values = "(?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)"
+        let batch = allocationRowsPerStatement
+        let many = rows.count >= batch
+            ? try RawStatement(db, "INSERT INTO allocations \(columns) VALUES " + Array(repeating: values, count: batch).joined(separator: ", "))
+            : nil
+        let one = try RawStatement(db, "INSERT INTO allocations \(columns) VALUES \(values)")
+        func bind(_ statement: RawStatement, _ slot: Int, _ k: Int) {
+            let base = Int32(slot * 8)
+            let row = rows[k], a = allocations[k]
+            statement.bind(base + 1, row.invoice)
+            statement.bind(base + 2, row.payment)
+            statement.bind(base + 3, row.creditNote)
+            statement.bind(base + 4, a.amount)
+            statement.bind(base + 5, a.currency)
+            statement.bind(base + 6, a.rule.rawValue)
+            statement.bind(base + 7, a.evidence)
+            statement.bind(base + 8, timestamp)
+        }
+        var k = 0
+        if let many {
+            while k + batch <= rows.count {
+                for slot in 0..<batch { bind(many, slot, k + slot) }
+                try many.execute()
+                k += batch
+            }
+        }
+        while k < rows.count {
+            bind(one, 0, k)
+            try one.execute()
+            k += 1
+        }
     }
 
     // MARK: Reports
