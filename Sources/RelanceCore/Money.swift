@@ -120,16 +120,31 @@ public enum MinorUnits {
     }
 
     /// French display form with U+202F thousands groups and a decimal comma: `1 234,56`.
+    ///
+    /// Written digit by digit into a byte buffer: reconciliation writes an amount into the
+    /// evidence of most of its allocations, half a million of them at a time.
     public static func formatFrench(_ minor: Int64, places: Int) -> String {
-        let plain = format(minor.magnitude > UInt64(Int64.max) ? minor : abs(minor), places: places, decimalSeparator: ",")
-        let parts = plain.split(separator: ",", maxSplits: 1)
-        let whole = Array(parts[0])
-        var grouped = ""
-        for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped.append("\u{202F}") }
-            grouped.append(ch)
+        // Right to left: fraction digits, the comma, then groups of three separated by U+202F
+        // (E2 80 AF), then the sign. 20 digits, 6 separators of 3 bytes, sign, comma: < 64.
+        var bytes = [UInt8](repeating: 0, count: 64 + max(0, places))
+        var at = bytes.count
+        var rest = minor.magnitude
+        func put(_ b: UInt8) { at -= 1; bytes[at] = b }
+        if places > 0 {
+            for _ in 0..<places {
+                put(0x30 + UInt8(rest % 10))
+                rest /= 10
+            }
+            put(0x2C)
         }
-        let sign = minor < 0 ? "-" : ""
-        return parts.count > 1 ? sign + grouped + "," + parts[1] : sign + grouped
+        var digits = 0
+        repeat {
+            if digits > 0 && digits % 3 == 0 { put(0xAF); put(0x80); put(0xE2) }
+            put(0x30 + UInt8(rest % 10))
+            rest /= 10
+            digits += 1
+        } while rest > 0
+        if minor < 0 { put(0x2D) }
+        return String(decoding: bytes[at...], as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RelanceCore
 
@@ -46,5 +47,17 @@ import RelanceCore
         #expect(Money(minor: 1234, currency: Currency("JPY")!).description == "1234 JPY")
         #expect(MinorUnits.formatFrench(123_456_789, places: 2) == "1\u{202F}234\u{202F}567,89")
         #expect(MinorUnits.formatFrench(-100, places: 2) == "-1,00")
+        #expect(MinorUnits.formatFrench(5, places: 2) == "0,05")
+        #expect(MinorUnits.formatFrench(0, places: 2) == "0,00")
+        #expect(MinorUnits.formatFrench(100_000, places: 2) == "1\u{202F}000,00")
+        #expect(MinorUnits.formatFrench(99_999, places: 2) == "999,99")
+        #expect(MinorUnits.formatFrench(1_234_567, places: 0) == "1\u{202F}234\u{202F}567")
+        #expect(MinorUnits.formatFrench(-1_234_567, places: 3) == "-1\u{202F}234,567")
+        #expect(MinorUnits.formatFrench(Int64.min, places: 2) == "-92\u{202F}233\u{202F}720\u{202F}368\u{202F}547\u{202F}758,08")
+        // The same as the plain form with its groups.
+        for v: Int64 in [1, 12, 123, 1_234, 12_345, 123_456, 1_234_567_890, -987_654_321] {
+            #expect(MinorUnits.formatFrench(v, places: 2).replacingOccurrences(of: "\u{202F}", with: "")
+                    == MinorUnits.format(v, places: 2, decimalSeparator: ","))
+        }
     }
 }
