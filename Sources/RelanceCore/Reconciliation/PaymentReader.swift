@@ -41,18 +41,22 @@ struct PaymentReader: Sendable {
     func identify(_ p: UnmatchedPayment) -> ReconciliationRun.Payer {
         let iban = p.payerIban.map(PayerName.compactIBAN) ?? ""
         let name = p.payerName.map(PayerName.normalise) ?? ""
-        var payer = identifyCustomer(p, iban: iban, name: name)
+        // Looked up once: the run asks again when it learns from a match (`learn`).
+        let ibanCustomers = iban.isEmpty ? IndexHits() : engine.byIBAN.lookup(iban)
+        let nameCustomers = name.isEmpty ? IndexHits() : engine.byName.lookup(name)
+        var payer = identifyCustomer(p, iban: iban, name: name, ibanCustomers: ibanCustomers, nameCustomers: nameCustomers)
         payer.iban = iban
         payer.name = name
+        payer.ibanCustomers = ibanCustomers
+        payer.nameCustomers = nameCustomers
         return payer
     }
 
-    func identifyCustomer(_ p: UnmatchedPayment, iban: String, name: String) -> ReconciliationRun.Payer {
+    func identifyCustomer(_ p: UnmatchedPayment, iban: String, name: String, ibanCustomers: IndexHits, nameCustomers: IndexHits)
+        -> ReconciliationRun.Payer {
         if let id = p.customerId?.trimmingBlanks(), !id.isEmpty {
             return ReconciliationRun.Payer(customer: engine.customerIndex[id] ?? -2, evidence: "customer id \(id) given by the payment", failure: nil)
         }
-        let ibanCustomers = iban.isEmpty ? IndexHits() : engine.byIBAN.lookup(iban)
-        let nameCustomers = name.isEmpty ? IndexHits() : engine.byName.lookup(name)
         // Captures the array alone: a closure capturing `self` would copy the whole run.
         let customerIds = engine.customerIds
         let id: (Int32) -> String = { customerIds[Int($0)] }

@@ -30,6 +30,9 @@ final class ReconciliationRun {
         /// The payer's IBAN and name as compared (compact, normalised), for learning.
         var iban = ""
         var name = ""
+        /// The customers the IBAN and the name are known for.
+        var ibanCustomers = IndexHits()
+        var nameCustomers = IndexHits()
     }
 
     /// An invoice named by the payment's references.
@@ -324,8 +327,8 @@ final class ReconciliationRun {
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
     func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
         guard c >= 0 else { return }
-        let iban: String? = !payer.iban.isEmpty && !engine.byIBAN.lookup(payer.iban).contains(c) ? payer.iban : nil
-        let name: String? = !payer.name.isEmpty && !engine.byName.lookup(payer.name).contains(c) ? payer.name : nil
+        let iban: String? = !payer.iban.isEmpty && !payer.ibanCustomers.contains(c) ? payer.iban : nil
+        let name: String? = !payer.name.isEmpty && !payer.nameCustomers.contains(c) ? payer.name : nil
         if iban != nil || name != nil {
             result.learnedPayers.append(LearnedPayer(paymentId: p.paymentId, customerId: engine.customerIds[Int(c)], iban: iban, normalisedName: name))
         }
