@@ -356,3 +356,22 @@ struct ReconciliationReadAheadTests {
         #expect(engine.reconcile(Array(payments.reversed())) == twoThreads)
     }
 }
+
+/// Invoices of equal dates are ordered by number through packed prefixes: the order must be
+/// `String`'s, including long numbers sharing sixteen bytes and texts that are not ASCII.
+@Suite("Reconciliation: invoice numbers ordered on packed prefixes")
+struct AsciiPrefixOrderTests {
+    @Test func prefixesOrderAsStrings() {
+        let numbers = ["2026-000123", "2026-000124", "2026-00012", "", "A", "a", "FAC-2026-0000001234567", "FAC-2026-0000001234568",
+                       "FAC-2026-000000123456", "FAC-2026-0000001234", "É-1", "E-1", "e\u{301}-1", "ZZZZZZZZZZZZZZZZ", "ZZZZZZZZZZZZZZZZZ"]
+        for a in numbers {
+            for b in numbers {
+                let packed = AsciiPrefix.precedes(AsciiPrefix(a), AsciiPrefix(b)) ?? (a < b)
+                #expect(packed == (a < b), "\(a) < \(b)")
+            }
+        }
+        #expect(AsciiPrefix.precedes(AsciiPrefix("É-1"), AsciiPrefix("E-1")) == nil, "not ASCII: compared as Strings")
+        #expect(AsciiPrefix.precedes(AsciiPrefix("FAC-2026-0000001234567"), AsciiPrefix("FAC-2026-0000001234568")) == nil,
+                "same sixteen bytes, both longer: compared as Strings")
+    }
+}

@@ -99,8 +99,12 @@ public struct Reconciler: Sendable {
         }
         // Oldest first: due date, issue date (packed into one integer), then number.
         let dates = invoices.map { Int64($0.dueDate?.ordinal ?? $0.issueDate.ordinal) << 32 | Int64(UInt32(bitPattern: $0.issueDate.ordinal)) }
+        // Many invoices share their dates: their numbers are compared on packed ASCII prefixes,
+        // which order as `String`'s `<` does for ASCII texts; any other text is compared as a String.
+        let prefixes = numbers.map(AsciiPrefix.init)
         let order = invoices.indices.sorted { a, b in
             if dates[a] != dates[b] { return dates[a] < dates[b] }
+            if let before = AsciiPrefix.precedes(prefixes[a], prefixes[b]) { return before }
             return numbers[a] < numbers[b]
         }
         var ageOrder = [Int32](repeating: 0, count: invoices.count)
@@ -243,5 +247,31 @@ public struct Reconciler: Sendable {
         }
         run.applyCredits()
         return run.result
+    }
+}
+
+/// The first sixteen bytes of an ASCII text packed big-endian, to order texts without comparing
+/// Strings (see `Reconciler.init`).
+struct AsciiPrefix {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count = 0
+    var isASCII = true
+
+    init(_ text: String) {
+        for b in text.utf8 {
+            if b >= 0x80 { isASCII = false; return }
+            if count < 8 { high |= UInt64(b) << (56 - 8 * UInt64(count)) } else if count < 16 { low |= UInt64(b) << (56 - 8 * UInt64(count - 8)) }
+            count += 1
+        }
+    }
+
+    /// Whether `a` sorts before `b`, when the prefixes decide it; nil when the Strings must.
+    static func precedes(_ a: AsciiPrefix, _ b: AsciiPrefix) -> Bool? {
+        guard a.isASCII && b.isASCII else { return nil }
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        if a.count <= 16 || b.count <= 16 { return a.count < b.count }
+        return nil
     }
 }
