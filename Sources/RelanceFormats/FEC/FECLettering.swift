@@ -71,6 +71,13 @@ struct FECLettering {
         var documents: [Document]
     }
 
+    /// The evidence of `group`'s allocations.
+    private static func evidence(_ group: Group, _ names: Names, partial: (debits: Int64, credits: Int64)?,
+                                 _ currency: Currency) -> String {
+        evidence(code: names.texts[Int(group.code)], account: names.texts[Int(group.account)],
+                 customerId: names.customerIds[Int(group.customer)], dateLet: group.dateLet, partial: partial, currency)
+    }
+
     /// Names the code, the account and the customer, and says when the group is partial.
     static func evidence(code: String, account: String, customerId: String, dateLet: Day?,
                          partial: (debits: Int64, credits: Int64)?, _ currency: Currency) -> String {
@@ -236,11 +243,6 @@ struct FECLettering {
         let group = groups[g]
         let first = Int(group.first), count = Int(group.count)
         let code = names.texts[Int(group.code)]
-        func evidence(partial: (debits: Int64, credits: Int64)?) -> String {
-            FECLettering.evidence(code: code, account: names.texts[Int(group.account)],
-                                  customerId: names.customerIds[Int(group.customer)], dateLet: group.dateLet,
-                                  partial: partial, currency)
-        }
         // The common group: one invoice and the one payment or credit note that settles it.
         if count == 2 {
             let (a, b) = (items[first], items[first + 1])
@@ -256,7 +258,8 @@ struct FECLettering {
                 if let credit {
                     allocations.append(StatedAllocation(credit: credit, invoiceNumber: names.documents[Int(document)].number,
                                                         amount: pair.0.amount, currency: currency,
-                                                        rule: .sourceLettering, evidence: evidence(partial: nil)))
+                                                        rule: .sourceLettering,
+                                                        evidence: FECLettering.evidence(group, names, partial: nil, currency)))
                     return
                 }
             }
@@ -316,7 +319,7 @@ struct FECLettering {
             }
         }
 
-        let text = evidence(partial: partial ? (debitTotal, creditTotal) : nil)
+        let text = FECLettering.evidence(group, names, partial: partial ? (debitTotal, creditTotal) : nil, currency)
 
         var d = 0
         for item in work where !item.isDebit {

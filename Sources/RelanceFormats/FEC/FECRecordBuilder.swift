@@ -11,8 +11,6 @@ import RelanceCore
 struct FECRecordBuilder {
     let ledger: FECLedger
     let context: ReadContext
-    /// The file's bytes, which `ledger.labelRanges` point into: valid only during `build`.
-    let bytes: UnsafePointer<UInt8>
 
     /// Opening-balance documents are numbered `AN-<customer>-<yyyymmdd>`: the prefix marks
     /// them as balances carried forward, not invoices anyone can produce a copy of.
@@ -266,7 +264,9 @@ struct FECRecordBuilder {
         let parts = line.referenceParts
         let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
         let range = ledger.labelRanges[lineIndex]
-        let text = label ? ledger.encoding.string(bytes, range.start, range.end) : ""
+        let text = label ? ledger.labelBytes.withUnsafeBufferPointer { labels in
+            labels.baseAddress.map { ledger.encoding.string($0, range.start, range.end) } ?? ""
+        } : ""
         let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
         if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return text + " / " + pieceRef }
         if label { return text }
