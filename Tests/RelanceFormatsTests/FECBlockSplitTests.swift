@@ -155,6 +155,48 @@ struct FECBlockSplitTests {
         #expect(Array(r.fast.suffix(50)) == Array(r.fast.prefix(50)))
     }
 
+    // MARK: - Words instead of byte loops
+
+    /// `text` followed by 8 bytes of padding, so that words can be read from anywhere in it.
+    static func padded(_ text: String) -> [UInt8] { Array(text.utf8) + Array(repeating: 0x5A, count: 8) }
+
+    @Test(arguments: [("VE000009", "VE000010"), ("99", "100"), ("A", "B"), ("VE000010", "VE000009"), ("7", "7"),
+                      ("AB", "AA"), ("12345678", "12345679"), ("123456789", "123456780"), ("", "1")])
+    func ascendingByWordsEqualsByBytes(last: String, next: String) {
+        let bytes = Self.padded(last + next)
+        let l = last.utf8.count, n = next.utf8.count
+        bytes.withUnsafeBufferPointer { b in
+            let byBytes = FECScanner.ascending(b.baseAddress!, 0, l, l, l + n)
+            let byWords = FECScanner.ascending(b.baseAddress!, 0, l, l, l + n, readable: bytes.count)
+            #expect(byWords == byBytes)
+            #expect(byBytes == (n > l || (n == l && next > last)))
+        }
+    }
+
+    @Test func equalBytesIgnoresWhatFollows() {
+        // "VE1" twice, followed by different bytes: equal over 3 bytes, not over 4.
+        let bytes = Self.padded("VE1xVE1y")
+        bytes.withUnsafeBufferPointer { b in
+            for readable in [0, bytes.count] {
+                #expect(FECScanner.equalBytes(b.baseAddress!, 0, 4, 3, readable: readable))
+                #expect(!FECScanner.equalBytes(b.baseAddress!, 0, 4, 4, readable: readable))
+                #expect(FECScanner.equalBytes(b.baseAddress!, 0, 4, 0, readable: readable))
+            }
+        }
+    }
+
+    @Test(arguments: [("41100000", true), ("411", true), ("4110", true), ("41", false), ("416000", true), ("4191", true),
+                      ("4190", false), ("401000", false), ("44571000", false), ("413", true), ("4", false)])
+    func receivableAccountsByWordsEqualByBytes(account: String, expected: Bool) throws {
+        let context = ReadContext(fileName: "t")
+        let scanner = FECScanner(columns: try FECColumns(header: Array(T.header.utf8), context: context), context: context)
+        let bytes = Self.padded(account)
+        bytes.withUnsafeBufferPointer { b in
+            #expect(scanner.isReceivable(b.baseAddress!, 0, account.utf8.count) == expected)
+            #expect(scanner.isReceivable(b.baseAddress!, 0, account.utf8.count, readable: bytes.count) == expected)
+        }
+    }
+
     // MARK: - Lettering index
 
     @Test func groupsAreNumberedInOrderOfFirstAppearance() {

@@ -173,6 +173,7 @@ struct FECLettering {
         arrange()
         // Most groups are one invoice and the one credit that settles it: one allocation each.
         allocations.reserveCapacity(groups.count)
+        MemoryPrefault.populate(&allocations)
         // Which groups hold the credit side of each transfer entry.
         var producers: [Int32: [Int]] = [:]
         for (g, group) in groups.enumerated() {

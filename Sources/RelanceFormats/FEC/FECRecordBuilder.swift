@@ -81,6 +81,9 @@ struct FECRecordBuilder {
         }
         documents.reserveCapacity(documentCount)
         payments.reserveCapacity(paymentCount)
+        // Reserved to their final size: their pages are mapped in one call (see MemoryPrefault).
+        MemoryPrefault.populate(&documents)
+        MemoryPrefault.populate(&payments)
         usedNumbers.reserveCapacity(documentCount)
         var openingCount = 0, transferLines = 0, otherLines = 0, renamed = 0, zeroLines = 0
 

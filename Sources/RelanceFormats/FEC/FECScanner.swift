@@ -11,6 +11,12 @@ struct FECScanner {
     let context: ReadContext
     let places: Int
     let receivablePrefixes: [[UInt8]]
+    /// The same prefixes, each up to 8 bytes as a little-endian word and the mask of its
+    /// bytes: more than half the lines of a ledger are on a 4xx account and ask whether it is
+    /// a receivable one, which one masked compare per prefix answers.
+    let prefixWords: [(word: UInt64, mask: UInt64, count: Int)]
+    /// Every prefix fits a word.
+    let prefixesFitWords: Bool
 
     init(columns: FECColumns, context: ReadContext) {
         self.columns = columns
@@ -19,6 +25,13 @@ struct FECScanner {
         self.receivablePrefixes = context.fec.receivablePrefixes
             .map { Array($0.utf8).filter { $0 != 0x20 } }
             .filter { !$0.isEmpty }
+        self.prefixWords = receivablePrefixes.filter { $0.count <= 8 }.map { prefix in
+            var word: UInt64 = 0
+            for (k, b) in prefix.enumerated() { word |= UInt64(b) << UInt64(8 * k) }
+            let mask = prefix.count == 8 ? ~UInt64(0) : (UInt64(1) << UInt64(8 * prefix.count)) - 1
+            return (word, mask, prefix.count)
+        }
+        self.prefixesFitWords = prefixWords.count == receivablePrefixes.count
     }
 
     /// Scans the data lines from `bodyStart` to the end of the buffer.
@@ -59,6 +72,10 @@ struct FECScanner {
         var prevJournal = (0, 0), prevNumber = (0, 0)
         var prevJournalIndex: Int32 = -1
         var currentEntry: Int32 = -1
+        // The entry the current lines add to, kept out of the array while its lines last (an
+        // entry's lines are usually together): one array write per entry instead of per line.
+        var openEntry = FECLedger.Entry(journal: 0, firstLine: 0)
+        var openIndex = -1
         var dates = FECDateCache()
         var lineNo = 1
         var p = bodyStart
@@ -74,11 +91,9 @@ struct FECScanner {
         }
 
         @inline(__always) func same(_ a: (Int, Int), _ s: Int, _ e: Int) -> Bool {
-            let n = e - s
-            guard a.1 - a.0 == n else { return false }
-            var k = 0
-            while k < n { if base[a.0 + k] != base[s + k] { return false }; k += 1 }
-            return true
+            let n = e &- s
+            guard a.1 &- a.0 == n else { return false }
+            return FECScanner.equalBytes(base, a.0, s, n, readable: end)
         }
 
         // The separators and line feeds of 64 bytes at a time, one bit a byte, carried from
@@ -132,7 +147,7 @@ struct FECScanner {
             starts[ncols] = lineEnd + 1
             ledger.lineCount += 1
             @inline(__always) func fs(_ i: Int) -> Int { starts[i] }
-            @inline(__always) func fe(_ i: Int) -> Int { starts[i + 1] - 1 }
+            @inline(__always) func fe(_ i: Int) -> Int { starts[i &+ 1] &- 1 }
 
             // Entry: JournalCode + EcritureNum.
             let (js, je) = FECFieldParsing.trim(base, fs(c.journalCode), fe(c.journalCode))
@@ -166,7 +181,7 @@ struct FECScanner {
                 var inserted = true
                 if entryTable == nil {
                     let last = journalLastNumber[Int(j)]
-                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne) {
+                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne, readable: end) {
                         currentEntry = Int32(ledger.entries.count)
                     } else {
                         // Out of order: from here on, every new number is looked up.
@@ -188,7 +203,7 @@ struct FECScanner {
                     entryNumberRanges.append((ns, ne))
                     ledger.journals[Int(j)].entries += 1
                     let last = journalLastNumber[Int(j)]
-                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne) { journalLastNumber[Int(j)] = (ns, ne) }
+                    if last.1 == 0 || FECScanner.ascending(base, last.0, last.1, ns, ne, readable: end) { journalLastNumber[Int(j)] = (ns, ne) }
                 }
                 prevJournal = (js, je)
                 prevNumber = (ns, ne)
@@ -261,7 +276,12 @@ struct FECScanner {
 
             let ei = Int(currentEntry)
             let signed = debit &- credit
-            var entry = ledger.entries[ei]
+            if ei != openIndex {
+                if openIndex >= 0 { ledger.entries[openIndex] = openEntry }
+                openEntry = ledger.entries[ei]
+                openIndex = ei
+            }
+            var entry = openEntry
             let (d1, o1) = entry.debits.addingReportingOverflow(debit)
             let (c1, o2) = entry.credits.addingReportingOverflow(credit)
             entry.debits = d1; entry.credits = c1
@@ -273,7 +293,7 @@ struct FECScanner {
             let a1: UInt8 = ae - as_ > 1 ? base[as_ + 1] : 0
             var receivable = false
             if a0 == 0x34 {
-                receivable = isReceivable(base, as_, ae)
+                receivable = isReceivable(base, as_, ae, readable: end)
                 if !receivable && a1 == 0x34 && ae - as_ >= 4 && base[as_ + 2] == 0x35 && base[as_ + 3] == 0x37 {
                     entry.vatNet = entry.vatNet &- signed
                     if !entry.touchesRevenue { entry.touchesRevenue = true; ledger.journals[Int(entry.journal)].revenueEntries += 1 }
@@ -288,12 +308,12 @@ struct FECScanner {
                 if !entry.touchesTreasury { entry.touchesTreasury = true; ledger.journals[Int(entry.journal)].treasuryEntries += 1 }
             } else {
                 if receivablePrefixes.contains(where: { $0.first == a0 }) {
-                    receivable = isReceivable(base, as_, ae)
+                    receivable = isReceivable(base, as_, ae, readable: end)
                 }
                 if !receivable { entry.unrelatedLines += 1 }
             }
             if receivable { entry.receivableLines += 1 }
-            ledger.entries[ei] = entry
+            openEntry = entry
             guard receivable else { continue }
 
             // A customer line: decode what the reader keeps. The entry number while its bytes
@@ -341,6 +361,7 @@ struct FECScanner {
                 letter: letter.id, letterKey: ts < te ? letter.key : -1, dateLet: dateLet,
                 amount: signed, openingLabel: FECScanner.mentionsOpening(base, ls, le), referenceParts: referenceParts))
         }
+        if openIndex >= 0 { ledger.entries[openIndex] = openEntry }
         // Entry numbers are decoded only where they are shown: entries with customer lines
         // (payment ids, document numbers: decoded above) and unbalanced ones (error messages).
         for (i, entry) in ledger.entries.enumerated()
@@ -362,7 +383,14 @@ struct FECScanner {
     }
 
     @inline(__always)
-    private func isReceivable(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+    func isReceivable(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, readable: Int = 0) -> Bool {
+        if prefixesFitWords && s &+ 8 <= readable {
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
+            return prefixWords.withUnsafeBufferPointer { prefixes in
+                for p in prefixes where p.count <= e &- s && w & p.mask == p.word { return true }
+                return false
+            }
+        }
         outer: for prefix in receivablePrefixes where prefix.count <= e - s {
             for k in 0..<prefix.count where base[s + k] != prefix[k] { continue outer }
             return true
@@ -431,9 +459,14 @@ struct FECScanner {
     /// greater byte by byte (`VE000010` after `VE000009`, `100` after `99`). Any strict order
     /// does for finding entries; this one is how software numbers them.
     @inline(__always)
-    static func ascending(_ base: UnsafePointer<UInt8>, _ ls: Int, _ le: Int, _ ns: Int, _ ne: Int) -> Bool {
+    static func ascending(_ base: UnsafePointer<UInt8>, _ ls: Int, _ le: Int, _ ns: Int, _ ne: Int, readable: Int = 0) -> Bool {
         let n = ne - ns
         if n != le - ls { return n > le - ls }
+        if n <= 8 && ls &+ 8 <= readable && ns &+ 8 <= readable {
+            // Up to 8 bytes: as big-endian words, the first byte the most significant.
+            let a = word(base, ls, n).byteSwapped, b = word(base, ns, n).byteSwapped
+            return b > a
+        }
         var k = 0
         while k < n {
             let a = base[ls + k], b = base[ns + k]
@@ -441,6 +474,24 @@ struct FECScanner {
             k += 1
         }
         return false
+    }
+
+    /// Whether the `n` bytes at `a` and at `b` are equal; words of 8 bytes compared at once
+    /// when `n` ≤ 8 and 8 bytes can be read at both (below `readable`, the buffer's end).
+    @inline(__always)
+    static func equalBytes(_ base: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ n: Int, readable: Int) -> Bool {
+        if n <= 8 && a &+ 8 <= readable && b &+ 8 <= readable { return word(base, a, n) == word(base, b, n) }
+        var k = 0
+        while k < n { if base[a &+ k] != base[b &+ k] { return false }; k &+= 1 }
+        return true
+    }
+
+    /// The `n` (≤ 8) bytes at `at` as a little-endian word, the bytes after them cleared;
+    /// 8 bytes must be readable at `at`.
+    @inline(__always)
+    static func word(_ base: UnsafePointer<UInt8>, _ at: Int, _ n: Int) -> UInt64 {
+        let w = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+        return n >= 8 ? w : w & ((UInt64(1) << UInt64(n &* 8)) &- 1)
     }
 
     static let nouveau: [UInt8] = Array("NOUVEAU".utf8)
