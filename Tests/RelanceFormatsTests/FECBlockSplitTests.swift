@@ -197,6 +197,43 @@ struct FECBlockSplitTests {
         }
     }
 
+    // MARK: - Amounts in one pass
+
+    static func amounts(_ text: String, places: Int = 2) -> (plain: Int64?, full: Int64?) {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { b in
+            (FECFieldParsing.plainAmount(b.baseAddress!, 0, bytes.count, places: places),
+             FECFieldParsing.amount(b.baseAddress!, 0, bytes.count, places: places))
+        }
+    }
+
+    @Test(arguments: [
+        ("1234,56", Int64(123456), true), ("252,5", 25250, true), ("0", 0, true), ("+000000069,40", 6940, true),
+        ("-708,91", -70891, true), ("12.30", 1230, true), ("7", 700, true), ("-0", 0, true),
+        ("999999999999999,99", 99_999_999_999_999_999, true),
+        // Left to the general reader: spaces, a bare separator, zeros past the places, long.
+        (" 12,50 ", 1250, false), ("12,", 1200, false), ("12,500", 1250, false), (",5", 50, false),
+        ("00000000000000001,5", 150, false),
+    ] as [(String, Int64, Bool)])
+    func plainAmountsAreReadInOnePass(text: String, expected: Int64, plain: Bool) {
+        let r = Self.amounts(text)
+        #expect(r.full == expected)
+        #expect(r.plain == (plain ? expected : nil))
+    }
+
+    @Test(arguments: ["+", "-", "1,2,3", "12,345", "1 234,56", "abc", "--5", "12a", "1e5", "1000000000000000000"])
+    func refusedAmountsAreRefusedByBothPaths(text: String) {
+        let r = Self.amounts(text)
+        #expect(r.plain == nil)
+        #expect(r.full == nil)
+    }
+
+    @Test func montantDeviseKeepsSixPlaces() {
+        #expect(Self.amounts("1,5", places: 6) == (1_500_000, 1_500_000))
+        #expect(Self.amounts("0,123456", places: 6) == (123_456, 123_456))
+        #expect(Self.amounts("0,1234567", places: 6).plain == nil)
+    }
+
     // MARK: - Lettering index
 
     @Test func groupsAreNumberedInOrderOfFirstAppearance() {
