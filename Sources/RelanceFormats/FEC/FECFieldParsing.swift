@@ -163,6 +163,8 @@ enum FECFieldParsing {
 
     @inline(__always)
     static func isBlank(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        // Most fields asked about start with their value: no need to trim the end.
+        if start < end && base[start] != 0x20 && base[start] != 0x09 { return false }
         let (s, e) = trim(base, start, end)
         return s == e
     }
@@ -194,11 +196,18 @@ struct FECDateCache {
     private var key: UInt64 = 0
     private var day: Day?
 
+    /// The hit, inlined where the scanner asks (three or four times a line); the rest out of
+    /// line, so that the hit stays a load and a compare.
     @inline(__always)
     mutating func date(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Day? {
+        if end &- start == 8, let day, UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self) == key { return day }
+        return miss(base, start, end)
+    }
+
+    @inline(never)
+    private mutating func miss(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Day? {
         if end - start == 8 {
             let k = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
-            if k == key, let day { return day }
             let d = FECFieldParsing.date(base, start, end)
             if d != nil { key = k; day = d }
             return d
