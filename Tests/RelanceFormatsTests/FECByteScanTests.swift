@@ -3,27 +3,12 @@ import RelanceCore
 import Testing
 @testable import RelanceFormats
 
-/// The byte-level helpers behind the FEC reader's speed: the separator/LF masks, the order of
+/// The byte-level helpers behind the FEC reader's speed: the order of
 /// entry numbers that spares the entry hash table, the interner of repeated texts, and the
 /// hand-written decimal formatting of source locations and payment ids. Each is checked on its
 /// own and through the reader, where a mistake would change what the reader returns.
 @Suite("FEC byte scan")
 struct FECByteScanTests {
-    // MARK: - Masks
-
-    @Test func zeroBytesFlagsExactlyTheZeroBytes() {
-        #expect(FECScanner.zeroBytes(0) == 0x8080_8080_8080_8080)
-        #expect(FECScanner.zeroBytes(0x0101_0101_0101_0101) == 0)
-        #expect(FECScanner.zeroBytes(0xFFFF_FFFF_FFFF_FFFF) == 0)
-        // A 0x01 byte just above a zero byte: the short "has zero byte" trick flags it too.
-        #expect(FECScanner.zeroBytes(0x0000_0000_0000_0100) == 0x8080_8080_8080_0080)
-        #expect(FECScanner.zeroBytes(0x8000_0000_0000_0080) == 0x0080_8080_8080_8000)
-        for k in 0..<8 {
-            let word = ~(UInt64(0xFF) << UInt64(8 * k))
-            #expect(FECScanner.zeroBytes(word) == UInt64(0x80) << UInt64(8 * k))
-        }
-    }
-
     // MARK: - Entry number order
 
     static func ascending(_ last: String, _ next: String) -> Bool {

@@ -27,6 +27,7 @@ enum FECFieldParsing {
     static func amount(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, places: Int) -> Int64? {
         // Half the amounts of a ledger are the empty side of Debit/Credit, written `0`.
         if end - start == 1 && base[start] == 0x30 { return 0 }
+        if let value = plainAmount(base, start, end, places: places) { return value }
         var (i, e) = trim(base, start, end)
         if i == e { return 0 }
         var negative = false
@@ -65,6 +66,44 @@ enum FECFieldParsing {
         }
         // A cap far above any ledger (10^17 minor units) keeps every later sum and sign change
         // of a line's amounts clear of Int64 overflow.
+        if value > 100_000_000_000_000_000 { return nil }
+        return negative ? -value : value
+    }
+
+    /// The common form alone, in one pass: an optional sign, 1 to `18 - places` digits, then
+    /// optionally a comma or point and 1 to `places` digits, nothing else (no spaces). Nil
+    /// for anything else, which `amount` then reads (or refuses) the general way; for the
+    /// texts it accepts, the value is the one `amount` gives.
+    @inline(__always)
+    static func plainAmount(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, places: Int) -> Int64? {
+        var i = start
+        guard i < end, places >= 0, places <= 6 else { return nil }
+        let negative = base[i] == 0x2D
+        if negative || base[i] == 0x2B { i &+= 1 }
+        var value: Int64 = 0
+        let digitsStart = i
+        while i < end {
+            let d = base[i] &- 0x30
+            if d >= 10 { break }
+            value = value &* 10 &+ Int64(d)
+            i &+= 1
+        }
+        let digits = i &- digitsStart
+        guard digits > 0, digits &+ places <= 18 else { return nil }
+        var fraction = 0
+        if i < end {
+            guard base[i] == 0x2C || base[i] == 0x2E else { return nil }
+            i &+= 1
+            while i < end && fraction < places {
+                let d = base[i] &- 0x30
+                if d >= 10 { return nil }
+                value = value &* 10 &+ Int64(d)
+                fraction &+= 1
+                i &+= 1
+            }
+            guard i == end, fraction > 0 else { return nil }
+        }
+        while fraction < places { value &*= 10; fraction &+= 1 }
         if value > 100_000_000_000_000_000 { return nil }
         return negative ? -value : value
     }
@@ -124,6 +163,8 @@ enum FECFieldParsing {
 
     @inline(__always)
     static func isBlank(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        // Most fields asked about start with their value: no need to trim the end.
+        if start < end && base[start] != 0x20 && base[start] != 0x09 { return false }
         let (s, e) = trim(base, start, end)
         return s == e
     }
@@ -155,11 +196,18 @@ struct FECDateCache {
     private var key: UInt64 = 0
     private var day: Day?
 
+    /// The hit, inlined where the scanner asks (three or four times a line); the rest out of
+    /// line, so that the hit stays a load and a compare.
     @inline(__always)
     mutating func date(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Day? {
+        if end &- start == 8, let day, UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self) == key { return day }
+        return miss(base, start, end)
+    }
+
+    @inline(never)
+    private mutating func miss(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Day? {
         if end - start == 8 {
             let k = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
-            if k == key, let day { return day }
             let d = FECFieldParsing.date(base, start, end)
             if d != nil { key = k; day = d }
             return d

@@ -90,9 +90,12 @@ struct FECLedger: Sendable {
     var texts: [String] = []
     /// `PieceRef` of each customer line (same index as `lines`).
     var pieceRefs: [String] = []
-    /// Where each customer line's `EcritureLib` is in the file (trimmed): only payments quote
-    /// it, and which lines are payments is known only once every journal has been classified.
+    /// Each customer line's `EcritureLib` (trimmed) as a range of `labelBytes`, empty when the
+    /// label says nothing. Only payments quote it, and which lines are payments is known only
+    /// once every journal has been classified; the bytes are copied while the scan has them in
+    /// cache, because going back to the file for them later cost a cache miss per payment.
     var labelRanges: [(start: Int, end: Int)] = []
+    var labelBytes: [UInt8] = []
     var customers: [Customer] = []
     /// Data lines read (header and blank lines excluded).
     var lineCount = 0

@@ -29,16 +29,16 @@ public struct FECReader: InputReader {
         let bodyStart = min(headerEnd + 1, bytes.count)
 
         var issues = IssueCollector(cap: max(1, context.issueCap))
-        // The records are built while the bytes are at hand: payment references are decoded
-        // from them only for the lines that turn out to be payments.
-        let batch: IngestBatch? = bytes.withUnsafeBufferPointer { buffer in
+        // The scan keeps what the records need (payment labels included), so the records are
+        // built from the ledger alone.
+        let ledger: FECLedger? = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return nil }
             let encoding = FECTextEncoding.detect(base + start, buffer.count - start)
-            let ledger = FECScanner(columns: columns, context: context)
+            return FECScanner(columns: columns, context: context)
                 .scan(base, count: buffer.count, bodyStart: bodyStart, encoding: encoding, issues: &issues)
-            if !issues.isEmpty { return nil }
-            return FECRecordBuilder(ledger: ledger, context: context, bytes: base).build(issues: &issues)
         }
+        var batch: IngestBatch?
+        if let ledger, issues.isEmpty { batch = FECRecordBuilder(ledger: ledger, context: context).build(issues: &issues) }
         if let rejection = issues.rejection() { throw rejection }
         guard let batch else { throw context.reject("FEC", "the ledger could not be read") }
         return batch

@@ -11,8 +11,6 @@ import RelanceCore
 struct FECRecordBuilder {
     let ledger: FECLedger
     let context: ReadContext
-    /// The file's bytes, which `ledger.labelRanges` point into: valid only during `build`.
-    let bytes: UnsafePointer<UInt8>
 
     /// Opening-balance documents are numbered `AN-<customer>-<yyyymmdd>`: the prefix marks
     /// them as balances carried forward, not invoices anyone can produce a copy of.
@@ -73,19 +71,20 @@ struct FECRecordBuilder {
         var documentEntry: [Int32] = []
         var documentKey: [DocumentKey: Int] = [:]
         var usedNumbers = Set<String>()
-        var groupIndex: [GroupKey: Int] = [:]
-        var groups: [FECLettering.Group] = []
+        var lettering = FECLettering(expectedItems: ledger.lines.count)
         // Exact capacities: a Document or Payment is some 200 bytes, and regrowing arrays of a
         // few hundred thousand of them is a visible share of the time on a large ledger.
         var documentCount = 0, paymentCount = 0
-        for line in ledger.lines where line.amount != 0 && !transfers.contains(line.entry) {
+        for line in ledger.lines where line.amount != 0 && !transfers[Int(line.entry)] {
             let kind = effectiveKind(ledger.entries[Int(line.entry)], kinds)
             if kind == .opening || kind == .sales || line.openingLabel { documentCount += 1 } else { paymentCount += 1 }
         }
         documents.reserveCapacity(documentCount)
         payments.reserveCapacity(paymentCount)
+        // Reserved to their final size: their pages are mapped in one call (see MemoryPrefault).
+        MemoryPrefault.populate(&documents)
+        MemoryPrefault.populate(&payments)
         usedNumbers.reserveCapacity(documentCount)
-        groupIndex.reserveCapacity(ledger.lines.count / 2)
         var openingCount = 0, transferLines = 0, otherLines = 0, renamed = 0, zeroLines = 0
 
         for (lineIndex, line) in ledger.lines.enumerated() {
@@ -101,7 +100,7 @@ struct FECRecordBuilder {
 
             if line.amount == 0 {
                 zeroLines += 1
-            } else if transfers.contains(line.entry) {
+            } else if transfers[Int(line.entry)] {
                 transferLines += 1
                 role = line.amount > 0 ? .transferIn(entry: line.entry) : .transferOut(entry: line.entry)
             } else if kind == .opening || line.openingLabel || kind == .sales {
@@ -116,13 +115,13 @@ struct FECRecordBuilder {
                 // Only entries with several customer lines can merge lines into one document.
                 let key = DocumentKey(entry: line.entry, customer: line.customer, kind: docKind, base: base)
                 let mergeable = !opening && entry.receivableLines > 1
-                let number: String
+                let document: Int
                 if mergeable, let existing = documentKey[key] {
                     // Another line of the same entry, customer and piece: one document (an
                     // invoice with several instalments has one 411 line per instalment).
                     documents[existing].amount &+= magnitude
                     documentLines[existing] += 1
-                    number = documents[existing].number
+                    document = existing
                 } else {
                     // Insert first, ask after: one hash of the number instead of two.
                     var candidate = base
@@ -140,22 +139,22 @@ struct FECRecordBuilder {
                             renamed += 1
                         }
                     }
-                    number = candidate
-                    if mergeable { documentKey[key] = documents.count }
+                    document = documents.count
+                    if mergeable { documentKey[key] = document }
                     var location = FECRecordBuilder.lineLocation(line.line)
                     if opening {
                         openingCount += 1
                         location += " (opening balance, journal \(journalCode))"
                     }
                     documents.append(Document(
-                        number: number, customerId: customerId, customerName: customerName, kind: docKind,
+                        number: candidate, customerId: customerId, customerName: customerName, kind: docKind,
                         issueDate: line.pieceDate ?? line.date, dueDate: nil, currency: currency, amount: magnitude,
                         sourceLocation: location))
                     documentLines.append(1)
                     documentEntry.append(opening ? -1 : line.entry)
                 }
                 itemDate = line.pieceDate ?? line.date
-                role = docKind == .invoice ? .invoice(number: number) : .creditNote(number: number)
+                role = docKind == .invoice ? .invoice(document: Int32(document)) : .creditNote(document: Int32(document))
             } else {
                 if kind == .other { otherLines += 1 }
                 let id = FECRecordBuilder.paymentId(journalCode, entryNumber, line.position)
@@ -163,31 +162,16 @@ struct FECRecordBuilder {
                     paymentId: id, customerId: customerId, date: line.date, amount: -line.amount, currency: currency,
                     reference: reference(line, lineIndex, pieceRef: pieceRef), payerName: customerName, sourceLocation: FECRecordBuilder.lineLocation(line.line)))
                 if line.amount < 0 {
-                    role = .payment(index: payments.count - 1)
+                    role = .payment(index: Int32(payments.count - 1))
                 } else {
-                    role = kind == .bank ? .refund(index: payments.count - 1) : .otherDebit
+                    role = kind == .bank ? .refund(index: Int32(payments.count - 1)) : .otherDebit
                 }
             }
 
             if let role, line.letterKey >= 0 {
-                let key = GroupKey(account: line.accountKey, customer: line.customer, code: line.letterKey)
-                let g: Int
-                if let known = groupIndex[key] {
-                    g = known
-                } else {
-                    g = groups.count
-                    groupIndex[key] = g
-                    var group = FECLettering.Group(account: ledger.texts[Int(line.account)], customerId: customerId,
-                                                   code: ledger.texts[Int(line.letter)])
-                    // Most groups are an invoice and its payment: room for both at once spares
-                    // a reallocation per group.
-                    group.items.reserveCapacity(2)
-                    groups.append(group)
-                }
-                if groups[g].dateLet == nil || (line.dateLet.map { $0 > groups[g].dateLet! } ?? false) {
-                    groups[g].dateLet = line.dateLet ?? groups[g].dateLet
-                }
-                groups[g].items.append(FECLettering.Item(role: role, amount: magnitude, date: itemDate, line: line.line))
+                lettering.add(FECLettering.Item(role: role, amount: magnitude, date: itemDate, line: line.line),
+                              account: line.account, accountKey: line.accountKey, customer: line.customer,
+                              code: line.letter, codeKey: line.letterKey, dateLet: line.dateLet)
             }
         }
 
@@ -205,8 +189,8 @@ struct FECRecordBuilder {
         }
 
         // 6. Lettering.
-        var lettering = FECLettering()
-        lettering.allocate(groups, payments: &payments, currency: currency)
+        lettering.allocate(FECLettering.Names(texts: ledger.texts, customerIds: customerIds, documents: documents),
+                           payments: &payments, currency: currency)
 
         batch.customers = customers
         batch.documents = documents
@@ -256,7 +240,9 @@ struct FECRecordBuilder {
 
     /// Entries made only of receivable lines, with both a debit and a credit, naming at most
     /// one customer by `CompAuxNum` (the 416 side of a doubtful-debt transfer often has none).
-    private func transferEntries() -> Set<Int32> {
+    /// One flag per entry: the builder asks twice per customer line, where a `Set` lookup cost
+    /// a hash each time.
+    private func transferEntries() -> [Bool] {
         var candidates: [Int32: (debit: Bool, credit: Bool, aux: String?, conflict: Bool)] = [:]
         for line in ledger.lines {
             let entry = ledger.entries[Int(line.entry)]
@@ -270,7 +256,9 @@ struct FECRecordBuilder {
             }
             candidates[line.entry] = state
         }
-        return Set(candidates.filter { $0.value.debit && $0.value.credit && !$0.value.conflict }.keys)
+        var transfers = [Bool](repeating: false, count: ledger.entries.count)
+        for (entry, state) in candidates where state.debit && state.credit && !state.conflict { transfers[Int(entry)] = true }
+        return transfers
     }
 
     /// The payment's remittance text: EcritureLib and PieceRef, without placeholders
@@ -279,7 +267,9 @@ struct FECRecordBuilder {
         let parts = line.referenceParts
         let label = parts & FECLedger.ReceivableLine.labelMeaningful != 0
         let range = ledger.labelRanges[lineIndex]
-        let text = label ? ledger.encoding.string(bytes, range.start, range.end) : ""
+        let text = label ? ledger.labelBytes.withUnsafeBufferPointer { labels in
+            labels.baseAddress.map { ledger.encoding.string($0, range.start, range.end) } ?? ""
+        } : ""
         let piece = parts & FECLedger.ReceivableLine.pieceMeaningful != 0
         if label && piece && parts & FECLedger.ReceivableLine.labelHasPiece == 0 { return text + " / " + pieceRef }
         if label { return text }
@@ -291,13 +281,6 @@ struct FECRecordBuilder {
         var customer: Int32
         var kind: DocumentKind
         var base: String
-    }
-
-    /// Account and lettering code by their interned keys (equal keys, equal texts).
-    private struct GroupKey: Hashable {
-        var account: Int32
-        var customer: Int32
-        var code: Int32
     }
 
     /// `line <n>`, the source location of a record. Written digit by digit into the string's

@@ -46,13 +46,24 @@ struct FECTextInterner {
     var count: Int { texts.count }
 
     /// The id and key of the text in bytes `start..<end` (already trimmed), decoding it the
-    /// first time these bytes are met.
+    /// first time these bytes are met. `readable`: the end of the buffer, when the caller
+    /// knows it; with 16 bytes readable from `start`, the first 16 bytes are read as two words
+    /// and masked, instead of byte by byte.
     @inline(__always)
     mutating func intern(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                         _ encoding: FECTextEncoding) -> (id: Int32, key: Int32) {
+                         _ encoding: FECTextEncoding, readable: Int = 0) -> (id: Int32, key: Int32) {
         let n = end - start
-        let head0 = FECTextInterner.word(base, start, min(end, start + 8))
-        let head1 = n > 8 ? FECTextInterner.word(base, start + 8, min(end, start + 16)) : 0
+        let head0: UInt64, head1: UInt64
+        if start &+ 16 <= readable {
+            let raw = UnsafeRawPointer(base + start)
+            let w0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            head0 = n >= 8 ? w0 : w0 & ((UInt64(1) << UInt64(8 &* n)) &- 1)
+            head1 = n >= 16 ? w1 : n > 8 ? w1 & ((UInt64(1) << UInt64(8 &* (n &- 8))) &- 1) : 0
+        } else {
+            head0 = FECTextInterner.word(base, start, min(end, start + 8))
+            head1 = n > 8 ? FECTextInterner.word(base, start + 8, min(end, start + 16)) : 0
+        }
         let h = FECTextInterner.hash(base, start, end, head0, head1)
         var slot = Int(truncatingIfNeeded: h) & mask
         let found: (Int32, Int32)? = slots.withUnsafeBufferPointer { table in
