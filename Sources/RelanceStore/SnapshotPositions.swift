@@ -21,25 +21,24 @@ struct SnapshotPositions {
     /// The position in `snapshot.invoices` of the invoice `number`; `hint[n]` is where the
     /// engine says it is.
     mutating func invoice(_ number: String, hint: [Int32], _ n: Int) -> Int32? {
-        if n < hint.count, case let h = hint[n], h >= 0, Int(h) < invoices.count, invoices[Int(h)].number == number { return h }
-        if invoiceByNumber == nil {
-            var table: [String: Int32] = [:]
-            table.reserveCapacity(invoices.count)
-            for (k, i) in invoices.enumerated() { table[i.number] = Int32(truncatingIfNeeded: k) }
-            invoiceByNumber = table
-        }
-        return invoiceByNumber?[number]
+        Self.find(number, hint: hint, n, in: invoices, named: \.number, table: &invoiceByNumber)
     }
 
     /// The position in `snapshot.payments` of the payment `reference`.
     mutating func payment(_ reference: String, hint: [Int32], _ n: Int) -> Int32? {
-        if n < hint.count, case let h = hint[n], h >= 0, Int(h) < payments.count, payments[Int(h)].paymentId == reference { return h }
-        if paymentByRef == nil {
-            var table: [String: Int32] = [:]
-            table.reserveCapacity(payments.count)
-            for (k, p) in payments.enumerated() { table[p.paymentId] = Int32(truncatingIfNeeded: k) }
-            paymentByRef = table
+        Self.find(reference, hint: hint, n, in: payments, named: \.paymentId, table: &paymentByRef)
+    }
+
+    private static func find<Item>(_ name: String, hint: [Int32], _ n: Int, in items: [Item], named: (Item) -> String,
+                                   table: inout [String: Int32]?) -> Int32? {
+        if n < hint.count, case let h = hint[n], h >= 0, Int(h) < items.count, named(items[Int(h)]) == name { return h }
+        if table == nil {
+            // Built once, on the first name without a usable position; the last of equal names wins.
+            var built: [String: Int32] = [:]
+            built.reserveCapacity(items.count)
+            for (k, item) in items.enumerated() { built[named(item)] = Int32(truncatingIfNeeded: k) }
+            table = built
         }
-        return paymentByRef?[reference]
+        return table?[name]
     }
 }
