@@ -30,7 +30,6 @@ Usage: duckdb_aged_balance.py --inbox DIR --as-of YYYY-MM-DD --out FILE [--diale
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
@@ -39,7 +38,7 @@ import time
 
 import duckdb
 
-from peer_layouts import COLUMNS, NAMES, detect, write_result
+from peer_layouts import COLUMNS, NAMES, detect, peer_arguments, write_result
 
 
 # Blanks (ASCII whitespace, NBSP, narrow NBSP) and ,;:|() separate the tokens of a reference.
@@ -292,13 +291,8 @@ def aged_balance(inbox: str, as_of: dt.date, dialect: str, threads: int | None =
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Aged balance computed by DuckDB (benchmark peer).")
-    ap.add_argument("--inbox", required=True)
-    ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
-    ap.add_argument("--out", required=True, help="output file")
-    ap.add_argument("--dialect", choices=["excel-fr", "rfc4180"], default="excel-fr")
+    ap = peer_arguments("Aged balance computed by DuckDB (benchmark peer).")
     ap.add_argument("--threads", type=int)
-    ap.add_argument("--verbose", action="store_true", help="print stage timings on stderr")
     args = ap.parse_args(argv)
     data, count = aged_balance(args.inbox, args.as_of, args.dialect, args.threads, args.verbose)
     write_result(args.out, data, count)

@@ -39,7 +39,6 @@ Usage: pandas_aged_balance.py --inbox DIR --as-of YYYY-MM-DD --out FILE [--diale
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
@@ -48,7 +47,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from peer_layouts import COLUMNS, NAMES, detect, write_result
+from peer_layouts import COLUMNS, NAMES, detect, peer_arguments, write_result
 
 # The columns the job uses; read_csv skips the others.
 USED = {
@@ -349,12 +348,7 @@ def aged_balance(inbox: str, as_of: dt.date, dialect: str, verbose: bool = False
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Aged balance computed with pandas (benchmark peer).")
-    ap.add_argument("--inbox", required=True)
-    ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
-    ap.add_argument("--out", required=True, help="output file")
-    ap.add_argument("--dialect", choices=["excel-fr", "rfc4180"], default="excel-fr")
-    ap.add_argument("--verbose", action="store_true", help="print stage timings on stderr")
+    ap = peer_arguments("Aged balance computed with pandas (benchmark peer).")
     args = ap.parse_args(argv)
     try:
         data, count = aged_balance(args.inbox, args.as_of, args.dialect, args.verbose)

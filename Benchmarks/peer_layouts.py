@@ -7,6 +7,8 @@ canonical names given to its columns, and the output's columns.
 """
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 
 HEADERS = {
@@ -52,3 +54,14 @@ def write_result(out: str, data: bytes, count: int) -> None:
     with open(out, "wb") as f:
         f.write(data)
     print(f"{count} rows -> {out}")
+
+
+def peer_arguments(description: str) -> argparse.ArgumentParser:
+    """The command line both peers take (the benchmark calls them alike); a peer may add more."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--inbox", required=True)
+    ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
+    ap.add_argument("--out", required=True, help="output file")
+    ap.add_argument("--dialect", choices=["excel-fr", "rfc4180"], default="excel-fr")
+    ap.add_argument("--verbose", action="store_true", help="print stage timings on stderr")
+    return ap
