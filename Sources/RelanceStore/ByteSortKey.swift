@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// The first thirty-two UTF-8 bytes of a text packed big-endian, and its length: orders texts
 /// as SQLite's `BINARY` collation does (unsigned bytes, a prefix first), so that lists the
 /// store sorts in Swift come out in the order an `ORDER BY` would give.
@@ -19,16 +13,18 @@ struct ByteSortKey {
     static let width = 32
 
     init(_ text: String) {
-        var text = text
         var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        count = text.withUTF8 { bytes in
-            withUnsafeMutableBytes(of: &w) { raw in
-                let words = raw.bindMemory(to: UInt64.self)
-                for i in 0..<min(bytes.count, Self.width) { words[i >> 3] |= UInt64(bytes[i]) << (56 - 8 * UInt64(i & 7)) }
+        for (i, b) in text.utf8.prefix(Self.width).enumerated() {
+            let v = UInt64(b) << (56 - 8 * UInt64(i & 7))
+            switch i >> 3 {
+            case 0: w.0 |= v
+            case 1: w.1 |= v
+            case 2: w.2 |= v
+            default: w.3 |= v
             }
-            return bytes.count
         }
         words = w
+        count = text.utf8.count
     }
 
     /// -1, 0 or 1 as `a` sorts before, with or after `b` (the texts the keys were made of).
@@ -40,14 +36,10 @@ struct ByteSortKey {
         // Same first bytes (a shorter text reads as zeros there): when one has no more bytes,
         // it is a prefix of the other, or equal to it.
         if a.count <= width || b.count <= width { return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1) }
-        var x = textA(), y = textB()
-        return x.withUTF8 { x in
-            y.withUTF8 { y in
-                let c = memcmp(x.baseAddress! + width, y.baseAddress! + width, min(x.count, y.count) - width)
-                if c != 0 { return c < 0 ? -1 : 1 }
-                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
-            }
-        }
+        // Both longer and alike so far: rare enough to walk the rest of the bytes.
+        let x = textA().utf8.dropFirst(width), y = textB().utf8.dropFirst(width)
+        if x.elementsEqual(y) { return 0 }
+        return x.lexicographicallyPrecedes(y) ? -1 : 1
     }
 
     /// The positions of `items` ordered by number, then text in byte order; equal items keep
