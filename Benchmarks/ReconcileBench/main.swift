@@ -1,4 +1,4 @@
-// relance-bench-reconcile DIR [--store FILE [--dump OUT]] [--why] — reconciliation quality and speed on generated data.
+// relance-bench-reconcile DIR [--store FILE [--prepared FILE] [--dump OUT] [--engine-runs N]] [--why] — reconciliation quality and speed on generated data.
 //
 // With --store FILE the data go through the product's store instead (as `relance run` does):
 // a fresh SQLite store at FILE, ingest of the three batches, the ingest's exact rule
@@ -206,6 +206,28 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
                                      stage: line.rule == AllocationRule.exactInvoiceNumber.rawValue ? "exact" : "engine"))
         }
         let i4 = now()
+        // --engine-runs N: the engine again, alone, N times on the same snapshot (it is pure), for
+        // comparing two builds on a shared machine by the median rather than by one run.
+        if let e = args.firstIndex(of: "--engine-runs"), e + 1 < args.count, let runs = Int(args[e + 1]), runs > 0 {
+            let s = done.snapshot
+            let withIbans = s.customers.map { PayerCustomer(id: $0.id, name: $0.name, ibans: ibans[$0.id] ?? []) }
+            var k = s.knowledge
+            k.ibans += learned.ibans
+            var built: [(Double, Double)] = [], decided: [(Double, Double)] = []
+            for _ in 0..<runs {
+                let e0 = now(), c0 = cpu()
+                let engine = Reconciler(invoices: s.invoices, creditNotes: s.creditNotes, customers: withIbans, knowledge: k, configuration: config)
+                let e1 = now(), c1 = cpu()
+                let again = engine.reconcile(s.payments)
+                built.append((e1 - e0, c1 - c0))
+                decided.append((now() - e1, cpu() - c1))
+                if again.allocations.count != done.result.allocations.count { print("engine run differs from the stage's"); exit(1) }
+            }
+            func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+            timing.append(String(format: "engine alone, %d runs: built %.2f s wall / %.2f s CPU, decided %.2f s wall / %.2f s CPU (medians; best %.2f / %.2f s wall)",
+                                 runs, median(built.map(\.0)), median(built.map(\.1)), median(decided.map(\.0)), median(decided.map(\.1)),
+                                 built.map(\.0).min()!, decided.map(\.0).min()!))
+        }
         timing += [String(format: "time (store): ingest %.2f s, exact pass %.2f s, reconcile %.2f s wall / %.2f s CPU: reversals and inputs read %.2f / %.2f s, engine %.2f / %.2f s (of which built %.2f / %.2f s), %d allocations recorded %.2f / %.2f s; listing %.2f s",
                          i1 - i0, iExact - i1, i3 - i2, r3 - r2, loaded - i2, loadedCPU - r2, engineSeconds, engineCPU, engineBuilt, engineBuiltCPU, done.record.allocationsAdded,
                          i3 - loaded - engineSeconds, r3 - loadedCPU - engineCPU, i4 - i3)]

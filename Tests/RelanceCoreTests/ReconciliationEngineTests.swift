@@ -235,6 +235,44 @@ struct ReconciliationEngineTests {
         #expect(r.reason("P1")?.contains("belongs to customer A but payer name") == true)
     }
 
+    /// The payer's part of the evidence and of the refusal reasons, one text per way the payer
+    /// was (or was not) named; they are written from the payment when quoted, not when read.
+    @Test func payerTextsForEachBasis() {
+        let shared = "FR7633333333333333333333333"
+        let knowledge = PayerKnowledge(ibans: [(iban: shared, customerId: "A"), (iban: shared, customerId: "B")])
+        let invoices = [W.inv("2026-000001", "A", 1_100), W.inv("2026-000002", "B", 2_200), W.inv("2026-000003", "T1", 3_300),
+                        W.inv("2026-000004", "A", 1_200), W.inv("2026-000005", "B", 2_300), W.inv("2026-000006", "A", 1_300)]
+        let payments = [
+            W.pay("IBAN", 1_100, iban: "fr76 1111 1111 1111 1111 1111 111"),
+            W.pay("SHARED-NAME", 1_200, name: "Boulangerie Martin", iban: shared),
+            W.pay("NAME", 2_200, name: "garage dubois"),
+            W.pay("GIVEN", 2_300, customer: " B "),
+            W.pay("AGAINST", 9_999, name: "Garage Dubois", iban: "FR7611111111111111111111111"),
+            W.pay("SHARED", 9_999, iban: shared),
+            W.pay("TWINS", 3_300, name: "Dupont"),
+            W.pay("NOBODY", 9_999, name: "Inconnu SA", iban: "DE89 3704 0044 0532 0130 00"),
+            W.pay("NOTHING", 9_999),
+            W.pay("LEARN", 1_300, ref: "Facture 2026-000006", name: "Martin & Fils s.a.s.", iban: "fr76 4444 4444 4444 4444 4444 444", customer: "A"),
+        ]
+        let r = W.run(invoices, payments, knowledge: knowledge)
+        func evidence(_ id: String) -> String? { r.allocations.first { $0.paymentId == id }?.evidence }
+        #expect(evidence("IBAN")?.hasPrefix("payer IBAN FR7611111111111111111111111 known for customer A; ") == true)
+        #expect(evidence("SHARED-NAME")?.hasPrefix("payer IBAN \(shared) shared by 2 customers, payer name 'BOULANGERIE MARTIN' picks A; ") == true)
+        #expect(evidence("NAME")?.hasPrefix("no payer IBAN, payer name 'GARAGE DUBOIS' is customer B; ") == true)
+        #expect(evidence("GIVEN")?.hasPrefix("customer id B given by the payment; ") == true)
+        #expect(r.reason("AGAINST") == "payer IBAN FR7611111111111111111111111 belongs to customer A but payer name 'GARAGE DUBOIS' to B; no invoice named in the references")
+        #expect(r.reason("SHARED") == "payer IBAN \(shared) known for 2 customers (A, B); no invoice named in the references")
+        #expect(r.reason("TWINS") == "no payer IBAN, name 'DUPONT' matches 2 customers (T1, T2); no invoice named in the references")
+        #expect(r.reason("NOBODY") == "payer IBAN unknown, name 'INCONNU' matches no customer; no invoice named in the references")
+        #expect(r.reason("NOTHING") == "no payer IBAN, no payer name; no invoice named in the references")
+        // Learning quotes the compact IBAN and normalised name the reader compared.
+        let learned = r.learnedPayers.first { $0.paymentId == "NAME" }
+        #expect(learned?.normalisedName == nil && learned?.iban == nil)
+        #expect(r.learnedPayers.contains { $0.paymentId == "SHARED-NAME" } == false)
+        #expect(r.learnedPayers.first { $0.paymentId == "LEARN" }
+                == LearnedPayer(paymentId: "LEARN", customerId: "A", iban: "FR7644444444444444444444444", normalisedName: "MARTIN FILS"))
+    }
+
     @Test func uniqueCombination() {
         let invoices = [W.inv("2026-000001", "A", 1_000, age: 1), W.inv("2026-000002", "A", 2_500, age: 2), W.inv("2026-000003", "A", 4_000, age: 3)]
         let r = W.run(invoices, [W.pay("P1", 6_500, iban: "FR7611111111111111111111111")])

@@ -132,6 +132,37 @@ struct ReconciliationKeysTests {
         #expect(PayerName.normalise("Δέλτα SA") == PayerName.normaliseCharacters("Δέλτα SA"))
     }
 
+    @Test func normalisingIntoBuffersAgreesWithStrings() {
+        let names = ["Établissements Dupont S.A.R.L.", "Müller GmbH", "  l'Œuf  d'Or  SAS ", "Δέλτα SA", "SARL", "", "a",
+                     "Boulangerie-Pâtisserie Martin & Fils SA", "x"]
+        // The buffers are reused: a long name then a short one must not leave bytes behind.
+        var out: [UInt8] = [], word: [UInt8] = []
+        for n in names + names.reversed() {
+            PayerName.normalise(n, into: &out, word: &word)
+            #expect(String(decoding: out, as: UTF8.self) == PayerName.normalise(n), "\(n)")
+        }
+        for iban in ["fr76 3000 6000 0112 3456 7890 189", "DE89-3704-0044-0532-0130-00", "", "FR76\u{00A0}3000"] {
+            PayerName.compactIBAN(iban, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == PayerName.compactIBAN(iban))
+        }
+    }
+
+    @Test func byteKeyIndexFindsEveryKeyAndNothingElse() {
+        var index = ByteKeyIndex()
+        // Enough keys to grow the table several times; keys that are prefixes of others.
+        let keys = (0..<5_000).map { "FR76\($0 * 7919)" } + ["A", "AB", "ABC", ""]
+        for (i, k) in keys.enumerated() { index.insert(Array(k.utf8), Int32(i)) }
+        #expect(index.count == keys.count)
+        for (i, k) in keys.enumerated() { #expect(Array(index.lookup(Array(k.utf8))) == [Int32(i)], "\(k)") }
+        for k in ["FR765", "ABCD", "B", "FR76 0"] { #expect(index.lookup(Array(k.utf8)).isEmpty, "\(k)") }
+        // Several items under one key, each once, in insertion order.
+        index.insert(Array("AB".utf8), 9_000)
+        index.insert(Array("AB".utf8), 9_001)
+        index.insert(Array("AB".utf8), 9_000)
+        #expect(Array(index.lookup(Array("AB".utf8))) == [Int32(keys.firstIndex(of: "AB")!), 9_000, 9_001])
+        #expect(ByteKeyIndex().lookup(Array("A".utf8)).isEmpty)
+    }
+
     @Test func ibanCompaction() {
         #expect(PayerName.compactIBAN("fr76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189")
     }

@@ -50,9 +50,26 @@ public enum PayerName {
     /// The same rules on bytes for ASCII and French Latin-1 letters, Œ and ’ (several times
     /// faster than going through `Character`); nil for any other non-ASCII character.
     static func normaliseBytes(_ name: String) -> String? {
-        var out: [UInt8] = []
+        var out: [UInt8] = [], word: [UInt8] = []
         out.reserveCapacity(name.utf8.count)
-        var word: [UInt8] = []
+        guard normaliseBytes(name, into: &out, word: &word) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `normalise(name)`'s bytes written into `out` (emptied first), `word` being a buffer
+    /// the caller reuses too: no String is built.
+    static func normalise(_ name: String, into out: inout [UInt8], word: inout [UInt8]) {
+        if !normaliseBytes(name, into: &out, word: &word) {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: normaliseCharacters(name).utf8)
+        }
+    }
+
+    /// The byte path of `normalise` into `out`; false (with `out` in any state) for a
+    /// character it leaves to the general path.
+    static func normaliseBytes(_ name: String, into out: inout [UInt8], word: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        word.removeAll(keepingCapacity: true)
         func flush() {
             guard !word.isEmpty else { return }
             if !(word.count >= 2 && word.count <= 6 && legalFormBytes.contains(where: { $0.count == word.count && $0.elementsEqual(word) })) {
@@ -68,20 +85,20 @@ public enum PayerName {
             case 0x30...0x39, 0x41...0x5A: word.append(b)
             case 0x61...0x7A: word.append(b - 0x20)
             case 0xC3:
-                guard let c = it.next(), c >= 0x80, c <= 0xBF, let folded = latin1[Int(c - 0x80)] else { return nil }
+                guard let c = it.next(), c >= 0x80, c <= 0xBF, let folded = latin1[Int(c - 0x80)] else { return false }
                 word.append(contentsOf: folded.utf8)
             case 0xC5:
-                guard let c = it.next(), c == 0x92 || c == 0x93 else { return nil }
+                guard let c = it.next(), c == 0x92 || c == 0x93 else { return false }
                 word.append(contentsOf: "OE".utf8)
             case 0xE2:
-                guard it.next() == 0x80, it.next() == 0x99 else { return nil }
+                guard it.next() == 0x80, it.next() == 0x99 else { return false }
                 continue
-            case 0x80...: return nil
+            case 0x80...: return false
             default: flush()
             }
         }
         flush()
-        return String(decoding: out, as: UTF8.self)
+        return true
     }
 
     /// Latin letters with diacritics to their base letters (upper case).
@@ -106,6 +123,13 @@ public enum PayerName {
     public static func compactIBAN(_ iban: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(34)
+        compactIBAN(iban, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `compactIBAN(iban)`'s bytes written into `out` (emptied first).
+    static func compactIBAN(_ iban: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         for b in iban.utf8 {
             switch b {
             case 0x61...0x7A: out.append(b - 0x20)
@@ -113,6 +137,5 @@ public enum PayerName {
             default: out.append(b)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

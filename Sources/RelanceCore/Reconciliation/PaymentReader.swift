@@ -21,6 +21,10 @@ struct PaymentReader: Sendable {
     let engine: Reconciler
     /// Buffers reused by `namedInText` from one payment to the next.
     var scanner = NumberKeyScanner()
+    /// The payer's compact IBAN and normalised name, as looked up (reused likewise).
+    private var iban: [UInt8] = []
+    private var name: [UInt8] = []
+    private var word: [UInt8] = []
 
     init(engine: Reconciler) { self.engine = engine }
 
@@ -31,58 +35,43 @@ struct PaymentReader: Sendable {
             reading.structured = found
             return reading
         }
-        let texts = [p.invoiceNumber, p.reference, p.endToEndId].compactMap { $0 }.filter { !$0.isEmpty }
-        (reading.strong, reading.weak) = namedInText(texts, currency: p.currency)
+        (reading.strong, reading.weak) = namedInText(p, currency: p.currency)
         return reading
     }
 
     // MARK: Rule 4: payer
 
-    func identify(_ p: UnmatchedPayment) -> ReconciliationRun.Payer {
-        let iban = p.payerIban.map(PayerName.compactIBAN) ?? ""
-        let name = p.payerName.map(PayerName.normalise) ?? ""
+    /// Who paid, from the payment's customer id, else its IBAN and name. The texts quoting
+    /// them are written when a decision needs one (`ReconciliationRun.Payer.evidence`).
+    mutating func identify(_ p: UnmatchedPayment) -> ReconciliationRun.Payer {
+        if let raw = p.payerIban { PayerName.compactIBAN(raw, into: &iban) } else { iban.removeAll(keepingCapacity: true) }
+        if let raw = p.payerName { PayerName.normalise(raw, into: &name, word: &word) } else { name.removeAll(keepingCapacity: true) }
         // Looked up once: the run asks again when it learns from a match (`learn`).
         let ibanCustomers = iban.isEmpty ? IndexHits() : engine.byIBAN.lookup(iban)
         let nameCustomers = name.isEmpty ? IndexHits() : engine.byName.lookup(name)
-        var payer = identifyCustomer(p, iban: iban, name: name, ibanCustomers: ibanCustomers, nameCustomers: nameCustomers)
-        payer.iban = iban
-        payer.name = name
+        var payer = identifyCustomer(p, ibanCustomers: ibanCustomers, nameCustomers: nameCustomers)
         payer.ibanCustomers = ibanCustomers
         payer.nameCustomers = nameCustomers
         return payer
     }
 
-    func identifyCustomer(_ p: UnmatchedPayment, iban: String, name: String, ibanCustomers: IndexHits, nameCustomers: IndexHits)
-        -> ReconciliationRun.Payer {
+    func identifyCustomer(_ p: UnmatchedPayment, ibanCustomers: IndexHits, nameCustomers: IndexHits) -> ReconciliationRun.Payer {
+        typealias Payer = ReconciliationRun.Payer
         if let id = p.customerId?.trimmingBlanks(), !id.isEmpty {
-            return ReconciliationRun.Payer(customer: engine.customerIndex[id] ?? -2, evidence: "customer id \(id) given by the payment", failure: nil)
+            return Payer(customer: engine.customerIndex[id] ?? -2, basis: .customerId(id))
         }
-        // Captures the array alone: a closure capturing `self` would copy the whole run.
-        let customerIds = engine.customerIds
-        let id: (Int32) -> String = { customerIds[Int($0)] }
         if ibanCustomers.count == 1 {
             let c = ibanCustomers.first!
-            if !nameCustomers.isEmpty && !nameCustomers.contains(c) {
-                return ReconciliationRun.Payer(customer: nil, evidence: "", failure:
-                    "payer IBAN \(iban) belongs to customer \(id(c)) but payer name '\(name)' to \(nameCustomers.map(id).joined(separator: ", "))")
-            }
-            return ReconciliationRun.Payer(customer: c, evidence: "payer IBAN \(iban) known for customer \(id(c))", failure: nil)
+            if !nameCustomers.isEmpty && !nameCustomers.contains(c) { return Payer(customer: nil, basis: .ibanAgainstName) }
+            return Payer(customer: c, basis: .iban)
         }
         if ibanCustomers.count > 1 {
             let inBoth = nameCustomers.filter { ibanCustomers.contains($0) }
-            if inBoth.count == 1 {
-                return ReconciliationRun.Payer(customer: inBoth[0], evidence: "payer IBAN \(iban) shared by \(ibanCustomers.count) customers, payer name '\(name)' picks \(id(inBoth[0]))", failure: nil)
-            }
-            return ReconciliationRun.Payer(customer: nil, evidence: "", failure: "payer IBAN \(iban) known for \(ibanCustomers.count) customers (\(ibanCustomers.map(id).joined(separator: ", ")))")
+            if inBoth.count == 1 { return Payer(customer: inBoth[0], basis: .sharedIBANAndName) }
+            return Payer(customer: nil, basis: .sharedIBAN)
         }
-        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
-        if nameCustomers.count == 1 {
-            return ReconciliationRun.Payer(customer: nameCustomers.first!, evidence: "\(ibanNote), payer name '\(name)' is customer \(id(nameCustomers.first!))", failure: nil)
-        }
-        if nameCustomers.count > 1 {
-            return ReconciliationRun.Payer(customer: nil, evidence: "", failure: "\(ibanNote), name '\(name)' matches \(nameCustomers.count) customers (\(nameCustomers.map(id).joined(separator: ", ")))")
-        }
-        return ReconciliationRun.Payer(customer: nil, evidence: "", failure: name.isEmpty ? "\(ibanNote), no payer name" : "\(ibanNote), name '\(name)' matches no customer")
+        if nameCustomers.count == 1 { return Payer(customer: nameCustomers.first!, basis: .name) }
+        return Payer(customer: nil, basis: nameCustomers.count > 1 ? .sharedName : .unknown)
     }
 
     // MARK: Rule 2: structured references
@@ -152,12 +141,15 @@ struct PaymentReader: Sendable {
     ///
     /// Read on bytes by `NumberKeyScanner` (same keys as `InvoiceNumberKeys`); a window's
     /// label (its text) is built only when it names something.
-    mutating func namedInText(_ texts: [String], currency: Currency) -> ([ReconciliationRun.Named], [ReconciliationRun.WeakName]) {
+    mutating func namedInText(_ p: UnmatchedPayment, currency: Currency) -> ([ReconciliationRun.Named], [ReconciliationRun.WeakName]) {
         var strong: [ReconciliationRun.Named] = []
         var weak: [ReconciliationRun.WeakName] = []
         var seen = Set<Int32>()
         scanner.reset()
-        for t in texts { scanner.read(t) }
+        // In this order: the ERP's own invoice column, the remittance text, the end-to-end id.
+        if let t = p.invoiceNumber, !t.isEmpty { scanner.read(t) }
+        if let t = p.reference, !t.isEmpty { scanner.read(t) }
+        if let t = p.endToEndId, !t.isEmpty { scanner.read(t) }
         // Words that are neither numbers nor document words ("VIREMENT", "MERCI") separate
         // numbers: windows never span them, which keeps the work linear in the text.
         // Pass 1: full numbers, longest window first at each position.

@@ -47,8 +47,8 @@ public struct Reconciler: Sendable {
     let byPaymentReference: ReconciliationIndex<String>
     let byCustomerAmount: ReconciliationIndex<CustomerAmountKey>
     let byAmount: ReconciliationIndex<AmountKey>
-    let byIBAN: ReconciliationIndex<String>
-    let byName: ReconciliationIndex<String>
+    let byIBAN: ByteKeyIndex
+    let byName: ByteKeyIndex
 
     let creditNotes: [OpenCreditNote]
     let patterns: [(prefix: String, digits: ClosedRange<Int>)]
@@ -116,24 +116,25 @@ public struct Reconciler: Sendable {
         for n in creditNotes { _ = customer(n.customerId) }
         while perCustomer.count < customerIds.count { perCustomer.append([]) }
 
-        var byIBAN = ReconciliationIndex<String>()
-        var byName = ReconciliationIndex<String>(capacity: customers.count)
+        var byIBAN = ByteKeyIndex(capacity: customers.count + knowledge.ibans.count)
+        var byName = ByteKeyIndex(capacity: customers.count + knowledge.names.count)
+        var key: [UInt8] = [], word: [UInt8] = []
         for c in customers {
             let idx = customerIndex[c.id]!
             for iban in c.ibans {
-                let k = PayerName.compactIBAN(iban)
-                if !k.isEmpty { byIBAN.insert(k, idx) }
+                PayerName.compactIBAN(iban, into: &key)
+                if !key.isEmpty { byIBAN.insert(key, idx) }
             }
-            let n = PayerName.normalise(c.name)
-            if !n.isEmpty { byName.insert(n, idx) }
+            PayerName.normalise(c.name, into: &key, word: &word)
+            if !key.isEmpty { byName.insert(key, idx) }
         }
         for (iban, id) in knowledge.ibans {
-            let k = PayerName.compactIBAN(iban)
-            if !k.isEmpty { byIBAN.insert(k, customer(id)) }
+            PayerName.compactIBAN(iban, into: &key)
+            if !key.isEmpty { byIBAN.insert(key, customer(id)) }
         }
         for (name, id) in knowledge.names {
-            let n = PayerName.normalise(name)
-            if !n.isEmpty { byName.insert(n, customer(id)) }
+            PayerName.normalise(name, into: &key, word: &word)
+            if !key.isEmpty { byName.insert(key, customer(id)) }
         }
         while perCustomer.count < customerIds.count { perCustomer.append([]) }
 
@@ -234,12 +235,19 @@ public struct Reconciler: Sendable {
                 let engine = self
                 DispatchQueue.global().async(group: reading) {
                     var reader = PaymentReader(engine: engine)
-                    handoff.put(ordered[end..<nextEnd].map { $0.remainingAmount > 0 ? reader.read($0) : nil })
+                    var readings: [PaymentReader.Reading?] = []
+                    readings.reserveCapacity(nextEnd - end)
+                    // By index: iterating the slice would copy (retain) each payment's texts.
+                    for k in end..<nextEnd { readings.append(ordered[k].remainingAmount > 0 ? reader.read(ordered[k]) : nil) }
+                    handoff.put(readings)
                 }
             }
             for k in start..<end {
                 run.paymentPosition = Int32(truncatingIfNeeded: order?[k] ?? k)
-                run.process(ordered[k], current.isEmpty ? nil : current[k - start])
+                // Moved out of the block rather than copied.
+                var ahead: PaymentReader.Reading? = nil
+                if !current.isEmpty { swap(&ahead, &current[k - start]) }
+                run.process(ordered[k], ahead)
             }
             reading.wait()
             current = handoff.take() ?? []

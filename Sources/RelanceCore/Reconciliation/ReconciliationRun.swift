@@ -21,18 +21,66 @@ final class ReconciliationRun {
         self.open = engine.initialOpen
     }
 
-    /// Who paid: a customer position, or why nobody could be named.
+    /// Who paid: a customer position, or why nobody could be named. The texts quoting it are
+    /// written only when a decision uses one (`evidence`, `failure`): most payments are read on
+    /// the read-ahead thread, the busier of the two.
     struct Payer: Sendable {
         /// Position in `engine.customerIds`; -2 for a customer id given by the payment but unknown here.
         var customer: Int32?
-        var evidence: String
-        var failure: String?
-        /// The payer's IBAN and name as compared (compact, normalised), for learning.
-        var iban = ""
-        var name = ""
+        var basis: Basis
         /// The customers the IBAN and the name are known for.
         var ibanCustomers = IndexHits()
         var nameCustomers = IndexHits()
+
+        /// What named the payer, or why nobody was named.
+        enum Basis: Sendable {
+            /// The payment's own customer id (trimmed).
+            case customerId(String)
+            /// One customer for the IBAN (the name agrees or is unknown); an IBAN shared by
+            /// several customers and a name picking one of them; the name alone.
+            case iban, sharedIBANAndName, name
+            /// Nobody: the IBAN's customer is not the name's; an IBAN of several customers; a
+            /// name of several customers; nothing known.
+            case ibanAgainstName, sharedIBAN, sharedName, unknown
+        }
+    }
+
+    /// The payer's IBAN and name as compared (compact, normalised).
+    func payerKeys(_ p: UnmatchedPayment) -> (iban: String, name: String) {
+        (p.payerIban.map(PayerName.compactIBAN) ?? "", p.payerName.map(PayerName.normalise) ?? "")
+    }
+
+    /// Why the payer is this customer, for evidence and reasons ("payer IBAN … known for customer …").
+    func evidence(_ payer: Payer, _ p: UnmatchedPayment) -> String {
+        let id: (Int32) -> String = { [customerIds = engine.customerIds] in customerIds[Int($0)] }
+        let (iban, name) = payerKeys(p)
+        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
+        switch payer.basis {
+        case let .customerId(given): return "customer id \(given) given by the payment"
+        case .iban: return "payer IBAN \(iban) known for customer \(id(payer.ibanCustomers[0]))"
+        case .sharedIBANAndName:
+            return "payer IBAN \(iban) shared by \(payer.ibanCustomers.count) customers, payer name '\(name)' picks \(payer.customer.map(id) ?? "?")"
+        case .name: return "\(ibanNote), payer name '\(name)' is customer \(id(payer.nameCustomers[0]))"
+        case .ibanAgainstName, .sharedIBAN, .sharedName, .unknown: return ""
+        }
+    }
+
+    /// Why no payer was named; nil when one was.
+    func failure(_ payer: Payer, _ p: UnmatchedPayment) -> String? {
+        let id: (Int32) -> String = { [customerIds = engine.customerIds] in customerIds[Int($0)] }
+        let (iban, name) = payerKeys(p)
+        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
+        switch payer.basis {
+        case .customerId, .iban, .sharedIBANAndName, .name: return nil
+        case .ibanAgainstName:
+            return "payer IBAN \(iban) belongs to customer \(id(payer.ibanCustomers[0])) but payer name '\(name)' to \(payer.nameCustomers.map(id).joined(separator: ", "))"
+        case .sharedIBAN:
+            return "payer IBAN \(iban) known for \(payer.ibanCustomers.count) customers (\(payer.ibanCustomers.map(id).joined(separator: ", ")))"
+        case .sharedName:
+            return "\(ibanNote), name '\(name)' matches \(payer.nameCustomers.count) customers (\(payer.nameCustomers.map(id).joined(separator: ", ")))"
+        case .unknown:
+            return name.isEmpty ? "\(ibanNote), no payer name" : "\(ibanNote), name '\(name)' matches no customer"
+        }
     }
 
     /// An invoice named by the payment's references.
@@ -77,7 +125,7 @@ final class ReconciliationRun {
         }
         // Rules 4–5: identified payer, amounts.
         guard let c = payer.customer, c >= 0 else {
-            let why = payer.failure ?? "payer unknown"
+            let why = failure(payer, p) ?? "payer unknown"
             refuse(p, nil, (notes + [why + "; no invoice named in the references"]).joined(separator: "; "), candidates(p, payer, named: []))
             return
         }
@@ -152,7 +200,7 @@ final class ReconciliationRun {
             if !foreign.isEmpty {
                 let f = foreign[0].invoice
                 let payerName = c >= 0 ? engine.customerIds[Int(c)] : (p.customerId ?? "?")
-                refuse(p, c, "reference names invoice \(engine.numbers[Int(f)]) of customer \(engine.customerIds[Int(engine.invoiceCustomer[Int(f)])]) but the payer is customer \(payerName) (\(payer.evidence))",
+                refuse(p, c, "reference names invoice \(engine.numbers[Int(f)]) of customer \(engine.customerIds[Int(engine.invoiceCustomer[Int(f)])]) but the payer is customer \(payerName) (\(evidence(payer, p)))",
                        candidates(p, payer, named: allNamed.map(\.invoice)))
                 return
             }
@@ -181,7 +229,7 @@ final class ReconciliationRun {
         let corroborated = payer.customer == c
         let evidenceBase = named.map { "\($0.how) → \(engine.numbers[Int($0.invoice)])" }.joined(separator: "; ")
             + (weak ? " (short form, unambiguous)" : "")
-            + (corroborated ? "; \(payer.evidence)" : "")
+            + (corroborated ? "; \(evidence(payer, p))" : "")
         if amount == sum {
             for (k, n) in named.enumerated() { allocate(p, n.invoice, opens[k], rule, evidenceBase + "; amount equals open amount") }
             learn(p, payer, c)
@@ -191,7 +239,7 @@ final class ReconciliationRun {
         let withinTolerance = shortfall > 0 && engine.configuration.withinTolerance(shortfall, of: sum)
         if !withinTolerance {
             guard corroborated else {
-                refuse(p, c, "amount \(money(amount, p.currency)) differs from the open amount \(money(sum, p.currency)) of \(named.map { engine.numbers[Int($0.invoice)] }.joined(separator: ", ")) and the payer is not identified independently (\(payer.failure ?? "no payer data"))",
+                refuse(p, c, "amount \(money(amount, p.currency)) differs from the open amount \(money(sum, p.currency)) of \(named.map { engine.numbers[Int($0.invoice)] }.joined(separator: ", ")) and the payer is not identified independently (\(failure(payer, p) ?? "no payer data"))",
                        candidates(p, payer, named: named.map(\.invoice)))
                 return
             }
@@ -237,12 +285,13 @@ final class ReconciliationRun {
         let amount = p.remainingAmount
         let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
         let exact = sameAmount(customer: c, currency: p.currency, amount: amount)
+        var payerEvidence: String { evidence(payer, p) }
         if exact.count == 1 {
-            allocate(p, exact[0], amount, .uniqueAmount, prefix + "\(payer.evidence); the only open invoice of this customer for exactly \(money(amount, p.currency))")
+            allocate(p, exact[0], amount, .uniqueAmount, prefix + "\(payerEvidence); the only open invoice of this customer for exactly \(money(amount, p.currency))")
             return
         }
         if exact.count > 1 {
-            refuse(p, c, prefix + "\(exact.count) invoices of \(money(amount, p.currency)) open for this customer (\(payer.evidence))", candidates(p, payer, named: exact))
+            refuse(p, c, prefix + "\(exact.count) invoices of \(money(amount, p.currency)) open for this customer (\(payerEvidence))", candidates(p, payer, named: exact))
             return
         }
         // Oldest first; one more than the bound is enough to know the bound is exceeded.
@@ -252,7 +301,7 @@ final class ReconciliationRun {
             if items.count > engine.configuration.combinationMaxItems { break }
         }
         guard items.count >= 2 else {
-            refuse(p, c, prefix + "no open invoice or combination of this customer for \(money(amount, p.currency)) (\(payer.evidence))", candidates(p, payer, named: []))
+            refuse(p, c, prefix + "no open invoice or combination of this customer for \(money(amount, p.currency)) (\(payerEvidence))", candidates(p, payer, named: []))
             return
         }
         guard items.count <= engine.configuration.combinationMaxItems else {
@@ -264,14 +313,15 @@ final class ReconciliationRun {
                                               nodeBudget: engine.configuration.combinationNodeBudget) {
         case let .unique(picked):
             let list = picked.map { engine.numbers[Int(items[$0])] }.joined(separator: " + ")
+            let quoted = payerEvidence
             for k in picked {
-                allocate(p, items[k], amounts[k], .amountCombination, prefix + "\(payer.evidence); the only combination of open invoices summing to \(money(amount, p.currency)): \(list)")
+                allocate(p, items[k], amounts[k], .amountCombination, prefix + "\(quoted); the only combination of open invoices summing to \(money(amount, p.currency)): \(list)")
             }
         case let .ambiguous(a, b):
             refuse(p, c, prefix + "two combinations of open invoices sum to \(money(amount, p.currency)): \(a.map { engine.numbers[Int(items[$0])] }.joined(separator: " + ")) and \(b.map { engine.numbers[Int(items[$0])] }.joined(separator: " + "))",
                    candidates(p, payer, named: (a + b).map { items[$0] }))
         case .none:
-            refuse(p, c, prefix + "no open invoice or combination of this customer for \(money(amount, p.currency)) (\(payer.evidence))", candidates(p, payer, named: []))
+            refuse(p, c, prefix + "no open invoice or combination of this customer for \(money(amount, p.currency)) (\(payerEvidence))", candidates(p, payer, named: []))
         case .budgetExhausted:
             refuse(p, c, prefix + "combination search budget exhausted before a unique fit was proven", candidates(p, payer, named: []))
         }
@@ -327,8 +377,8 @@ final class ReconciliationRun {
     /// Suggests the payer's IBAN and name for customer `c` when not already known for it.
     func learn(_ p: UnmatchedPayment, _ payer: Payer, _ c: Int32) {
         guard c >= 0 else { return }
-        let iban: String? = !payer.iban.isEmpty && !payer.ibanCustomers.contains(c) ? payer.iban : nil
-        let name: String? = !payer.name.isEmpty && !payer.nameCustomers.contains(c) ? payer.name : nil
+        let iban: String? = payer.ibanCustomers.contains(c) ? nil : p.payerIban.map(PayerName.compactIBAN).flatMap { $0.isEmpty ? nil : $0 }
+        let name: String? = payer.nameCustomers.contains(c) ? nil : p.payerName.map(PayerName.normalise).flatMap { $0.isEmpty ? nil : $0 }
         if iban != nil || name != nil {
             result.learnedPayers.append(LearnedPayer(paymentId: p.paymentId, customerId: engine.customerIds[Int(c)], iban: iban, normalisedName: name))
         }
