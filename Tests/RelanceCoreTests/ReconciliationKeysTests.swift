@@ -163,6 +163,33 @@ struct ReconciliationKeysTests {
         #expect(ByteKeyIndex().lookup(Array("A".utf8)).isEmpty)
     }
 
+    @Test func integerKeyIndexFindsEveryKeyAndNothingElse() {
+        // From no capacity: the table grows many times.
+        var index = IntegerKeyIndex<CustomerAmountKey>()
+        var keys: [CustomerAmountKey] = []
+        for c in 0..<300 { for a in 0..<40 { keys.append(CustomerAmountKey(customer: Int32(c), currency: .eur, amount: Int64(a * 1_000))) } }
+        keys.append(CustomerAmountKey(customer: 0, currency: Currency("USD")!, amount: 0))
+        for (i, k) in keys.enumerated() { index.insert(k, Int32(i)) }
+        for (i, k) in keys.enumerated() { #expect(Array(index.lookup(k)) == [Int32(i)]) }
+        #expect(index.lookup(CustomerAmountKey(customer: 300, currency: .eur, amount: 0)).isEmpty)
+        #expect(index.lookup(CustomerAmountKey(customer: 0, currency: .eur, amount: 1)).isEmpty)
+        #expect(index.lookup(CustomerAmountKey(customer: 1, currency: Currency("USD")!, amount: 0)).isEmpty)
+        // Several items under one key, each once, in insertion order.
+        let k = keys[17]
+        index.insert(k, 90_000)
+        index.insert(k, 17)
+        index.insert(k, 90_001)
+        index.insert(k, 90_000)
+        #expect(Array(index.lookup(k)) == [17, 90_000, 90_001])
+
+        var packed = IntegerKeyIndex<UInt128>(capacity: 10)
+        let high = UInt128(1) << 100
+        for (i, v) in [UInt128(0), 1, high, high + 1, UInt128.max].enumerated() { packed.insert(v, Int32(i)) }
+        #expect(Array(packed.lookup(high + 1)) == [3])
+        #expect(Array(packed.lookup(UInt128.max)) == [4])
+        #expect(packed.lookup(2).isEmpty && packed.lookup(high + 2).isEmpty)
+    }
+
     @Test func ibanCompaction() {
         #expect(PayerName.compactIBAN("fr76 3000 6000 0112 3456 7890 189") == "FR7630006000011234567890189")
     }

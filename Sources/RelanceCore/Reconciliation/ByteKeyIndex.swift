@@ -4,8 +4,8 @@
 /// Why not `ReconciliationIndex<String>`: identifying the payers of 800k payments looked up two
 /// Strings per payment, each built for the purpose, hashed with SipHash and compared through its
 /// own heap storage; at 1M invoices that was a fifth of the read-ahead thread. Here all keys sit
-/// in one byte array, and a probe reads one table slot, one stored hash and, when the hashes
-/// agree, the key's bytes.
+/// in one byte array, and a probe reads one table slot (which holds the key's number and the
+/// high half of its hash) and, when that half agrees, the key's bytes.
 struct ByteKeyIndex: Sendable {
     /// The keys' bytes, one after another; key `k` ends at `ends[k]`.
     private var arena: [UInt8] = []
@@ -14,16 +14,20 @@ struct ByteKeyIndex: Sendable {
     /// Per key: ≥ 0, its only item; < 0, `-(m + 1)` is its list in `many`.
     private var items: [Int32] = []
     private var many: [[Int32]] = []
-    /// Open addressing (linear probing): -1 empty, else a key number.
-    private var table: [Int32]
+    /// Open addressing (linear probing): 0 empty, else the high 32 bits of the key's hash and,
+    /// in the low 32 bits, its number + 1.
+    private var table: [UInt64]
     private var shift: UInt64
+    private static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
 
     init(capacity: Int = 0) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: -1, count: size)
+        table = [UInt64](repeating: 0, count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
+
+    private static func entry(_ k: Int, _ h: UInt64) -> UInt64 { h & tagMask | UInt64(k + 1) }
 
     var count: Int { ends.count }
 
@@ -55,9 +59,12 @@ struct ByteKeyIndex: Sendable {
         let mask = table.count - 1
         var s = start(h)
         while true {
-            let k = table[s]
-            if k < 0 { return (nil, s) }
-            if hashes[Int(k)] == h && keyEquals(k, key) { return (k, s) }
+            let e = table[s]
+            if e == 0 { return (nil, s) }
+            if e & Self.tagMask == h & Self.tagMask {
+                let k = Int32(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                if keyEquals(k, key) { return (k, s) }
+            }
             s = (s + 1) & mask
         }
     }
@@ -70,7 +77,7 @@ struct ByteKeyIndex: Sendable {
             ends.append(Int32(arena.count))
             hashes.append(h)
             items.append(item)
-            table[slot] = Int32(ends.count - 1)
+            table[slot] = Self.entry(ends.count - 1, h)
             if ends.count * 2 > table.count { grow() }
             return
         }
@@ -87,13 +94,13 @@ struct ByteKeyIndex: Sendable {
 
     private mutating func grow() {
         let size = table.count * 2
-        table = [Int32](repeating: -1, count: size)
+        table = [UInt64](repeating: 0, count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
         let mask = size - 1
         for (k, h) in hashes.enumerated() {
             var s = start(h)
-            while table[s] >= 0 { s = (s + 1) & mask }
-            table[s] = Int32(k)
+            while table[s] != 0 { s = (s + 1) & mask }
+            table[s] = Self.entry(k, h)
         }
     }
 

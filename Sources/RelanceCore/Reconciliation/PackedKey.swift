@@ -68,10 +68,10 @@ struct PackedKey {
 
 /// A hash index from packed keys (and, rarely, text keys) to item numbers.
 struct PackedKeyIndex: Sendable {
-    private var packed: ReconciliationIndex<UInt128>
+    private var packed: IntegerKeyIndex<UInt128>
     private var text = ReconciliationIndex<String>()
 
-    init(capacity: Int = 0) { packed = ReconciliationIndex<UInt128>(capacity: capacity) }
+    init(capacity: Int = 0) { packed = IntegerKeyIndex<UInt128>(capacity: capacity) }
 
     mutating func insert(_ key: PackedKey, _ item: Int32) {
         if let o = key.overflow { text.insert(String(decoding: o, as: UTF8.self), item) } else { packed.insert(key.code, item) }

@@ -7,7 +7,9 @@ public enum PayerName {
         "AG", "BV", "NV", "LLC", "INC", "PLC", "SRL", "SPA", "SL",
     ]
 
-    static let legalFormBytes: [[UInt8]] = legalForms.sorted().map { Array($0.utf8) }
+    /// The legal forms (2 to 6 letters) packed big-endian into one integer each, as `flush`
+    /// packs a word: comparing one integer per form instead of bytes.
+    static let legalFormWords: [UInt64] = legalForms.map { $0.utf8.reduce(0) { $0 << 8 | UInt64($1) } }.sorted()
 
     /// Upper-case ASCII, accents removed, dots deleted (`S.A.R.L.` → `SARL`), other punctuation
     /// as blanks, legal forms dropped, single blanks. Empty when nothing is left.
@@ -72,7 +74,13 @@ public enum PayerName {
         word.removeAll(keepingCapacity: true)
         func flush() {
             guard !word.isEmpty else { return }
-            if !(word.count >= 2 && word.count <= 6 && legalFormBytes.contains(where: { $0.count == word.count && $0.elementsEqual(word) })) {
+            var isLegalForm = false
+            if word.count >= 2 && word.count <= 6 {
+                var packed: UInt64 = 0
+                for b in word { packed = packed << 8 | UInt64(b) }
+                isLegalForm = legalFormWords.contains(packed)
+            }
+            if !isLegalForm {
                 if !out.isEmpty { out.append(0x20) }
                 out.append(contentsOf: word)
             }

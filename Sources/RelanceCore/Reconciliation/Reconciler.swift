@@ -45,8 +45,8 @@ public struct Reconciler: Sendable {
     let byFullKey: PackedKeyIndex
     let byShortKey: PackedKeyIndex
     let byPaymentReference: ReconciliationIndex<String>
-    let byCustomerAmount: ReconciliationIndex<CustomerAmountKey>
-    let byAmount: ReconciliationIndex<AmountKey>
+    let byCustomerAmount: IntegerKeyIndex<CustomerAmountKey>
+    let byAmount: IntegerKeyIndex<AmountKey>
     let byIBAN: ByteKeyIndex
     let byName: ByteKeyIndex
 
@@ -84,7 +84,7 @@ public struct Reconciler: Sendable {
         currencies.reserveCapacity(invoices.count)
         initialOpen.reserveCapacity(invoices.count)
         dueDates.reserveCapacity(invoices.count)
-        var byCustomerAmount = ReconciliationIndex<CustomerAmountKey>(capacity: invoices.count)
+        var byCustomerAmount = IntegerKeyIndex<CustomerAmountKey>(capacity: invoices.count)
         for (i, inv) in invoices.enumerated() {
             let item = Int32(i)
             let c = customer(inv.customerId)
@@ -168,13 +168,13 @@ public struct Reconciler: Sendable {
         var full: PackedKeyIndex
         var short: PackedKeyIndex
         var paymentReference: ReconciliationIndex<String>
-        var amount: ReconciliationIndex<AmountKey>
+        var amount: IntegerKeyIndex<AmountKey>
     }
 
     static func customerFreeIndexes(_ invoices: [OpenInvoice]) -> CustomerFreeIndexes {
         let (full, short) = numberIndexes(invoices)
         var byPaymentReference = ReconciliationIndex<String>()
-        var byAmount = ReconciliationIndex<AmountKey>(capacity: invoices.count)
+        var byAmount = IntegerKeyIndex<AmountKey>(capacity: invoices.count)
         for (i, inv) in invoices.enumerated() {
             let item = Int32(i)
             if let ref = inv.paymentReference, let compact = CreditorReference.compact(ref), !compact.isEmpty {

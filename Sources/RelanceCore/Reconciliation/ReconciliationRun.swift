@@ -8,7 +8,7 @@ final class ReconciliationRun {
     let engine: Reconciler
     var open: [Int64]
     /// Invoices whose open amount changed in this run, under their new amount.
-    var changedAmounts = ReconciliationIndex<CustomerAmountKey>()
+    var changedAmounts = IntegerKeyIndex<CustomerAmountKey>()
     var result = ReconciliationResult()
     /// Reads payments when they are not read ahead (`Reconciler.reconcile`).
     var reader: PaymentReader
@@ -45,22 +45,21 @@ final class ReconciliationRun {
         }
     }
 
-    /// The payer's IBAN and name as compared (compact, normalised).
-    func payerKeys(_ p: UnmatchedPayment) -> (iban: String, name: String) {
-        (p.payerIban.map(PayerName.compactIBAN) ?? "", p.payerName.map(PayerName.normalise) ?? "")
-    }
+    /// The payer's IBAN and name as compared (compact, normalised), for the texts below; each
+    /// is worked out only when the text quotes it.
+    func payerIBAN(_ p: UnmatchedPayment) -> String { p.payerIban.map(PayerName.compactIBAN) ?? "" }
+    func payerName(_ p: UnmatchedPayment) -> String { p.payerName.map(PayerName.normalise) ?? "" }
+    func ibanNote(_ p: UnmatchedPayment) -> String { payerIBAN(p).isEmpty ? "no payer IBAN" : "payer IBAN unknown" }
 
     /// Why the payer is this customer, for evidence and reasons ("payer IBAN … known for customer …").
     func evidence(_ payer: Payer, _ p: UnmatchedPayment) -> String {
         let id: (Int32) -> String = { [customerIds = engine.customerIds] in customerIds[Int($0)] }
-        let (iban, name) = payerKeys(p)
-        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
         switch payer.basis {
         case let .customerId(given): return "customer id \(given) given by the payment"
-        case .iban: return "payer IBAN \(iban) known for customer \(id(payer.ibanCustomers[0]))"
+        case .iban: return "payer IBAN \(payerIBAN(p)) known for customer \(id(payer.ibanCustomers[0]))"
         case .sharedIBANAndName:
-            return "payer IBAN \(iban) shared by \(payer.ibanCustomers.count) customers, payer name '\(name)' picks \(payer.customer.map(id) ?? "?")"
-        case .name: return "\(ibanNote), payer name '\(name)' is customer \(id(payer.nameCustomers[0]))"
+            return "payer IBAN \(payerIBAN(p)) shared by \(payer.ibanCustomers.count) customers, payer name '\(payerName(p))' picks \(payer.customer.map(id) ?? "?")"
+        case .name: return "\(ibanNote(p)), payer name '\(payerName(p))' is customer \(id(payer.nameCustomers[0]))"
         case .ibanAgainstName, .sharedIBAN, .sharedName, .unknown: return ""
         }
     }
@@ -68,18 +67,17 @@ final class ReconciliationRun {
     /// Why no payer was named; nil when one was.
     func failure(_ payer: Payer, _ p: UnmatchedPayment) -> String? {
         let id: (Int32) -> String = { [customerIds = engine.customerIds] in customerIds[Int($0)] }
-        let (iban, name) = payerKeys(p)
-        let ibanNote = iban.isEmpty ? "no payer IBAN" : "payer IBAN unknown"
         switch payer.basis {
         case .customerId, .iban, .sharedIBANAndName, .name: return nil
         case .ibanAgainstName:
-            return "payer IBAN \(iban) belongs to customer \(id(payer.ibanCustomers[0])) but payer name '\(name)' to \(payer.nameCustomers.map(id).joined(separator: ", "))"
+            return "payer IBAN \(payerIBAN(p)) belongs to customer \(id(payer.ibanCustomers[0])) but payer name '\(payerName(p))' to \(payer.nameCustomers.map(id).joined(separator: ", "))"
         case .sharedIBAN:
-            return "payer IBAN \(iban) known for \(payer.ibanCustomers.count) customers (\(payer.ibanCustomers.map(id).joined(separator: ", ")))"
+            return "payer IBAN \(payerIBAN(p)) known for \(payer.ibanCustomers.count) customers (\(payer.ibanCustomers.map(id).joined(separator: ", ")))"
         case .sharedName:
-            return "\(ibanNote), name '\(name)' matches \(payer.nameCustomers.count) customers (\(payer.nameCustomers.map(id).joined(separator: ", ")))"
+            return "\(ibanNote(p)), name '\(payerName(p))' matches \(payer.nameCustomers.count) customers (\(payer.nameCustomers.map(id).joined(separator: ", ")))"
         case .unknown:
-            return name.isEmpty ? "\(ibanNote), no payer name" : "\(ibanNote), name '\(name)' matches no customer"
+            let name = payerName(p)
+            return name.isEmpty ? "\(ibanNote(p)), no payer name" : "\(ibanNote(p)), name '\(name)' matches no customer"
         }
     }
 
