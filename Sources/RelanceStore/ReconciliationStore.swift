@@ -250,14 +250,8 @@ extension Store {
         for (n, c) in result.unappliedCredits.enumerated() {
             if let k = positions.payment(c.paymentId, hint: hints.creditPayments, n), snapshot.payments[Int(k)].customerId == nil { identify(k, c.customerId) }
         }
-        let setCustomer = try RawStatement(db, "UPDATE payments SET customer_id = ? WHERE id = ? AND customer_id IS NULL")
         identified.sort { $0.rowid < $1.rowid }
-        for (rowid, customer) in identified {
-            setCustomer.bind(1, customer)
-            setCustomer.bind(2, rowid)
-            try setCustomer.execute()
-            if db.changesCount > 0 { record.paymentsIdentified += 1 }
-        }
+        record.paymentsIdentified += try setCustomers(identified, db: db)
         identifying.end()
         let propose = try RawStatement(db, """
             INSERT OR IGNORE INTO writeoff_proposals (payment_id, invoice_id, amount, currency, reason, proposed_at)
@@ -277,6 +271,34 @@ extension Store {
         }
         record.paymentsAllocated = touched.reduce(0) { $0 + Int($1 & 1) }
         record.creditNotesApplied = appliedNotes.count
+    }
+
+    /// Gives each payment its customer, unless it already has one; returns how many changed.
+    /// Sixteen payments a statement (`UPDATE … FROM (VALUES …)`), for the reason
+    /// `allocationRowsPerStatement` gives.
+    private static func setCustomers(_ identified: [(rowid: Int64, customer: String)], db: Database) throws -> Int {
+        func statement(_ rows: Int) throws -> RawStatement {
+            try RawStatement(db, "UPDATE payments SET customer_id = v.column2 FROM (VALUES "
+                             + Array(repeating: "(?, ?)", count: rows).joined(separator: ", ")
+                             + ") AS v WHERE payments.id = v.column1 AND payments.customer_id IS NULL")
+        }
+        let batch = allocationRowsPerStatement
+        let many = identified.count >= batch ? try statement(batch) : nil
+        let one = try statement(1)
+        var changed = 0
+        var k = 0
+        func run(_ s: RawStatement, _ rows: Int) throws {
+            for slot in 0..<rows {
+                s.bind(Int32(2 * slot + 1), identified[k + slot].rowid)
+                s.bind(Int32(2 * slot + 2), identified[k + slot].customer)
+            }
+            try s.execute()
+            changed += db.changesCount
+            k += rows
+        }
+        if let many { while k + batch <= identified.count { try run(many, batch) } }
+        while k < identified.count { try run(one, 1) }
+        return changed
     }
 
     /// Database ids of one allocation row to write.

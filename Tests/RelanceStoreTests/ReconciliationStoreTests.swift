@@ -403,6 +403,8 @@ struct ReconciliationLoaderTests {
         #expect(try T.scalar(store, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'allocations' AND sql IS NOT NULL") == 3)
         #expect(try T.scalar(store, "SELECT COUNT(*) FROM allocations INDEXED BY allocations_payment WHERE payment_id IS NOT NULL") == Int64(n))
         #expect(try T.scalar(store, "SELECT COUNT(*) FROM payments WHERE customer_id = 'C1'") == Int64(n))
+        // Written sixteen a statement, the last 1 100 mod 16 one by one: each counted once.
+        #expect(run.record.paymentsIdentified == n)
     }
 
     @Test func rowidTableFallsBackToADictionaryForSparseRowids() throws {
