@@ -200,7 +200,9 @@ extension Store {
         // already there (measured at 1M invoices: 2.8 s inserting 508k rows into the indexed
         // table, 1.6 s appending them and building the indexes of 771k rows).
         let rebuildIndexes = result.allocations.count >= 1024 && result.allocations.count >= ids.allocationRows / 2
-        let indexes = rebuildIndexes ? try SecondaryIndexes.drop(db, table: "allocations") : []
+        // The credit notes' index is partial (`credit_note_id IS NOT NULL`): the payment rows of a
+        // bulk append cost it nothing, while building it again would scan the whole table.
+        let indexes = rebuildIndexes ? try SecondaryIndexes.drop(db, table: "allocations", keeping: ["allocations_credit_note"]) : []
         // Per payment of the snapshot (by position): 1 = allocated, 2 = identified.
         var touched = [UInt8](repeating: 0, count: snapshot.payments.count)
         var appliedNotes = Set<Int64>()
