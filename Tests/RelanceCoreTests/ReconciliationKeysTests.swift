@@ -182,12 +182,12 @@ struct ReconciliationKeysTests {
         index.insert(k, 90_000)
         #expect(Array(index.lookup(k)) == [17, 90_000, 90_001])
 
-        var packed = IntegerKeyIndex<UInt128>(capacity: 10)
+        var packed = IntegerKeyIndex<PackedCode>(capacity: 10)
         let high = UInt128(1) << 100
-        for (i, v) in [UInt128(0), 1, high, high + 1, UInt128.max].enumerated() { packed.insert(v, Int32(i)) }
-        #expect(Array(packed.lookup(high + 1)) == [3])
-        #expect(Array(packed.lookup(UInt128.max)) == [4])
-        #expect(packed.lookup(2).isEmpty && packed.lookup(high + 2).isEmpty)
+        for (i, v) in [UInt128(0), 1, high, high + 1, UInt128.max].enumerated() { packed.insert(PackedCode(v), Int32(i)) }
+        #expect(Array(packed.lookup(PackedCode(high + 1))) == [3])
+        #expect(Array(packed.lookup(PackedCode(UInt128.max))) == [4])
+        #expect(packed.lookup(PackedCode(2)).isEmpty && packed.lookup(PackedCode(high + 2)).isEmpty)
     }
 
     @Test func ibanCompaction() {

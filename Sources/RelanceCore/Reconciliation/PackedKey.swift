@@ -68,13 +68,13 @@ struct PackedKey {
 
 /// A hash index from packed keys (and, rarely, text keys) to item numbers.
 struct PackedKeyIndex: Sendable {
-    private var packed: IntegerKeyIndex<UInt128>
+    private var packed: IntegerKeyIndex<PackedCode>
     private var text = ReconciliationIndex<String>()
 
-    init(capacity: Int = 0) { packed = IntegerKeyIndex<UInt128>(capacity: capacity) }
+    init(capacity: Int = 0) { packed = IntegerKeyIndex<PackedCode>(capacity: capacity) }
 
     mutating func insert(_ key: PackedKey, _ item: Int32) {
-        if let o = key.overflow { text.insert(String(decoding: o, as: UTF8.self), item) } else { packed.insert(key.code, item) }
+        if let o = key.overflow { text.insert(String(decoding: o, as: UTF8.self), item) } else { packed.insert(PackedCode(key.code), item) }
     }
 
     /// A key that is not a tolerant key (the upper-cased number without digits): text only.
@@ -85,11 +85,11 @@ struct PackedKeyIndex: Sendable {
             guard PackedKey.digit(b) != 0, k.count < PackedKey.maxPacked else { packable = false; break }
             k.append(b)
         }
-        if packable && !key.utf8.isEmpty { packed.insert(k.code, item) } else { text.insert(key, item) }
+        if packable && !key.utf8.isEmpty { packed.insert(PackedCode(k.code), item) } else { text.insert(key, item) }
     }
 
     func lookup(_ key: PackedKey) -> IndexHits {
         if let o = key.overflow { return text.lookup(String(decoding: o, as: UTF8.self)) }
-        return packed.lookup(key.code)
+        return packed.lookup(PackedCode(key.code))
     }
 }

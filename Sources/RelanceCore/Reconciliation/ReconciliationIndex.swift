@@ -67,6 +67,8 @@ struct AmountKey: Hashable, Sendable {
 protocol IntegerIndexKey: Equatable, Sendable {
     /// The key as one integer; different keys should rarely fold alike (the index verifies).
     var folded: UInt64 { get }
+    /// A key for the empty slots (never looked at: an empty slot is told by its item).
+    static var placeholder: Self { get }
 }
 
 /// `ReconciliationIndex` for integer keys (packed invoice-number keys, customer and amount):
@@ -76,11 +78,12 @@ protocol IntegerIndexKey: Equatable, Sendable {
 struct IntegerKeyIndex<Key: IntegerIndexKey>: Sendable {
     private struct Slot: Sendable {
         var key: Key
-        /// ≥ 0: the only item; < 0: `-(k + 1)` is the list in `many`.
+        /// ≥ 0: the only item; `empty`: a free slot; else `-(k + 1)` is the list in `many`.
         var item: Int32
     }
 
-    private var slots: [Slot?]
+    private static var empty: Int32 { Int32.min }
+    private var slots: [Slot]
     private var many: [[Int32]] = []
     private var count = 0
     private var shift: UInt64
@@ -88,7 +91,7 @@ struct IntegerKeyIndex<Key: IntegerIndexKey>: Sendable {
     init(capacity: Int = 0) {
         var size = 16
         while size * 3 < capacity * 4 { size <<= 1 }
-        slots = [Slot?](repeating: nil, count: size)
+        slots = [Slot](repeating: Slot(key: .placeholder, item: Self.empty), count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
@@ -107,14 +110,15 @@ struct IntegerKeyIndex<Key: IntegerIndexKey>: Sendable {
     mutating func insert(_ key: Key, _ item: Int32) {
         let mask = slots.count - 1
         var s = start(key)
-        while let slot = slots[s] {
-            if slot.key == key {
-                if slot.item >= 0 {
-                    if slot.item == item { return }
-                    many.append([slot.item, item])
-                    slots[s]!.item = -Int32(many.count)
+        while slots[s].item != Self.empty {
+            if slots[s].key == key {
+                let present = slots[s].item
+                if present >= 0 {
+                    if present == item { return }
+                    many.append([present, item])
+                    slots[s].item = -Int32(many.count)
                 } else {
-                    let k = Int(-slot.item - 1)
+                    let k = Int(-present - 1)
                     if !many[k].contains(item) { many[k].append(item) }
                 }
                 return
@@ -128,12 +132,12 @@ struct IntegerKeyIndex<Key: IntegerIndexKey>: Sendable {
 
     private mutating func grow() {
         let old = slots
-        slots = [Slot?](repeating: nil, count: old.count * 2)
+        slots = [Slot](repeating: Slot(key: .placeholder, item: Self.empty), count: old.count * 2)
         shift -= 1
         let mask = slots.count - 1
-        for case let slot? in old {
+        for slot in old where slot.item != Self.empty {
             var s = start(slot.key)
-            while slots[s] != nil { s = (s + 1) & mask }
+            while slots[s].item != Self.empty { s = (s + 1) & mask }
             slots[s] = slot
         }
     }
@@ -141,22 +145,36 @@ struct IntegerKeyIndex<Key: IntegerIndexKey>: Sendable {
     func lookup(_ key: Key) -> IndexHits {
         let mask = slots.count - 1
         var s = start(key)
-        while let slot = slots[s] {
-            if slot.key == key { return slot.item >= 0 ? IndexHits(single: slot.item) : IndexHits(many: many[Int(-slot.item - 1)][...]) }
+        while slots[s].item != Self.empty {
+            if slots[s].key == key {
+                let item = slots[s].item
+                return item >= 0 ? IndexHits(single: item) : IndexHits(many: many[Int(-item - 1)][...])
+            }
             s = (s + 1) & mask
         }
         return IndexHits()
     }
 }
 
-extension UInt128: IntegerIndexKey {
-    var folded: UInt64 { UInt64(truncatingIfNeeded: self) ^ UInt64(truncatingIfNeeded: self >> 64) &* 0x9E37_79B9_7F4A_7C15 }
+/// A packed invoice-number key (`PackedKey.code`) as two words: 8-byte alignment keeps an
+/// index slot at 24 bytes (a `UInt128` would make it 32).
+struct PackedCode: IntegerIndexKey {
+    var high: UInt64
+    var low: UInt64
+    init(_ code: UInt128) {
+        high = UInt64(truncatingIfNeeded: code >> 64)
+        low = UInt64(truncatingIfNeeded: code)
+    }
+    var folded: UInt64 { low ^ high &* 0x9E37_79B9_7F4A_7C15 }
+    static var placeholder: PackedCode { PackedCode(0) }
 }
 
 extension CustomerAmountKey: IntegerIndexKey {
     var folded: UInt64 { UInt64(bitPattern: amount) ^ (UInt64(UInt32(bitPattern: customer)) << 32 | UInt64(currency.packed)) &* 0x9E37_79B9_7F4A_7C15 }
+    static var placeholder: CustomerAmountKey { CustomerAmountKey(customer: 0, currency: .eur, amount: 0) }
 }
 
 extension AmountKey: IntegerIndexKey {
     var folded: UInt64 { UInt64(bitPattern: amount) ^ UInt64(currency.packed) &* 0x9E37_79B9_7F4A_7C15 }
+    static var placeholder: AmountKey { AmountKey(currency: .eur, amount: 0) }
 }
