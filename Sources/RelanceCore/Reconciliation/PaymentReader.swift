@@ -35,7 +35,7 @@ struct PaymentReader: Sendable {
             reading.structured = found
             return reading
         }
-        (reading.strong, reading.weak) = namedInText(p, currency: p.currency)
+        (reading.strong, reading.weak) = namedInText(p)
         return reading
     }
 
@@ -141,7 +141,7 @@ struct PaymentReader: Sendable {
     ///
     /// Read on bytes by `NumberKeyScanner` (same keys as `InvoiceNumberKeys`); a window's
     /// label (its text) is built only when it names something.
-    mutating func namedInText(_ p: UnmatchedPayment, currency: Currency) -> ([ReconciliationRun.Named], [ReconciliationRun.WeakName]) {
+    mutating func namedInText(_ p: UnmatchedPayment) -> ([ReconciliationRun.Named], [ReconciliationRun.WeakName]) {
         var strong: [ReconciliationRun.Named] = []
         var weak: [ReconciliationRun.WeakName] = []
         var seen = Set<Int32>()
