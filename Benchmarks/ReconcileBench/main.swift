@@ -151,13 +151,16 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
         let r2 = cpu()
         let asOf = payments.map(\.date).max() ?? Day(ordinal: 0)
         var engineSeconds = 0.0, engineCPU = 0.0, loaded = 0.0, loadedCPU = 0.0, engineBuilt = 0.0, engineBuiltCPU = 0.0
-        let done = try store.reconcile(asOf: asOf, at: stamp, actor: "bench") { snapshot in
-            // The store has no column for customers' master-data IBANs (no input format carries
-            // them yet) and no history of the earlier confirmed matches payer_knowledge.csv
-            // stands for: both are handed to the engine here, beside what the store learnt.
-            let withIbans = snapshot.customers.map { PayerCustomer(id: $0.id, name: $0.name, ibans: ibans[$0.id] ?? []) }
+        // The store has no column for customers' master-data IBANs (no input format carries
+        // them yet) and no history of the earlier confirmed matches payer_knowledge.csv stands
+        // for: both are handed to the engine beside what the store learnt.
+        func engineInputs(_ snapshot: ReconciliationSnapshot) -> (customers: [PayerCustomer], knowledge: PayerKnowledge) {
             var k = snapshot.knowledge
             k.ibans += learned.ibans
+            return (snapshot.customers.map { PayerCustomer(id: $0.id, name: $0.name, ibans: ibans[$0.id] ?? []) }, k)
+        }
+        let done = try store.reconcile(asOf: asOf, at: stamp, actor: "bench") { snapshot in
+            let (withIbans, k) = engineInputs(snapshot)
             let e0 = now(), c0 = cpu()
             loaded = e0
             loadedCPU = c0
@@ -210,9 +213,7 @@ if let storeIndex = args.firstIndex(of: "--store"), storeIndex + 1 < args.count 
         // comparing two builds on a shared machine by the median rather than by one run.
         if let e = args.firstIndex(of: "--engine-runs"), e + 1 < args.count, let runs = Int(args[e + 1]), runs > 0 {
             let s = done.snapshot
-            let withIbans = s.customers.map { PayerCustomer(id: $0.id, name: $0.name, ibans: ibans[$0.id] ?? []) }
-            var k = s.knowledge
-            k.ibans += learned.ibans
+            let (withIbans, k) = engineInputs(s)
             var built: [(Double, Double)] = [], decided: [(Double, Double)] = []
             for _ in 0..<runs {
                 let e0 = now(), c0 = cpu()
